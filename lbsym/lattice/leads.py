@@ -1,0 +1,280 @@
+"""Modes and self-energies of translationally invariant leads.
+
+Conventions
+-----------
+A lead is given by its cell Hamiltonian ``h`` (n x n, Hermitian) and the
+inter-cell hopping ``V = <cell m|H|cell m+1>`` (cells numbered away from the
+system).  Bloch solutions are ``psi_m = lambda^m phi`` with
+
+    (E - h - V lambda - V^dagger / lambda) phi = 0,
+
+solved as the generalized eigenproblem of size 2n
+
+    [[0, 1], [-V^dagger, E - h]] x = lambda [[1, 0], [0, V]] x,   x = (phi, lambda phi),
+
+which stays valid when ``V`` is singular (its infinite eigenvalues are
+discarded, its zero eigenvalues are kept as modes that vanish beyond cell 0).
+
+* The particle current of a mode from cell m to m+1 is
+  ``v = -2 Im(lambda phi^dagger V phi)``; propagating modes (``|lambda| = 1``)
+  are normalized to ``|v| = 1`` (unit current).  ``v > 0``: outgoing (moving
+  away from the system), ``v < 0``: incoming.
+* Modes with the same ``lambda`` (e.g. spin) are orthogonalized by current
+  (the current form is diagonalized in their span); among modes of equal
+  velocity the basis diagonalizes the orbital parity ``diag(+1, -1, ...)``
+  within a site, i.e. ``sigma_z`` for ``norbs = 2`` (spin up first).
+* Order: outgoing and incoming modes are each sorted by momentum
+  ``k = arg(lambda)`` ascending in ``(-pi, pi]``; ties (degenerate modes) by
+  the rule above.
+* Phase: the largest component of each mode vector (the first one if several
+  are equal within 1e-6) is real and positive.  A 1D chain lead thus has the
+  mode ``e^{ikm} / sqrt(v)``, ``v = 2 t sin k``.
+* Self-energy ``Sigma = V Phi Lambda Phi^{-1}`` with ``Phi`` the outgoing and
+  decaying modes; for the 1D chain ``Sigma = -t e^{ik}``
+  (:func:`selfenergy_1d`).
+* Energies within ~1e-8 t of a band edge (a mode opening, ``|v|`` or
+  ``|log|lambda||`` below ``edge_tol``) raise :class:`LatticeError` instead
+  of returning an ill-conditioned result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as la
+
+from ..errors import LatticeError
+
+__all__ = ["LeadModes", "lead_modes", "selfenergy_1d", "EDGE_TOL"]
+
+#: Dimensionless distance to a band edge (in k, or in log|lambda|) below which
+#: mode computations are refused.  |E - edge| ~ t * EDGE_TOL**2.
+EDGE_TOL = 1e-4
+
+
+@dataclass(frozen=True)
+class LeadModes:
+    """Modes of a lead at one energy (all arrays read-only).
+
+    Attributes
+    ----------
+    phi_out, phi_in : ndarray (n, N)
+        Outgoing / incoming propagating mode vectors (unit current).
+    lambda_out, lambda_in : ndarray (N,)
+        Their Bloch factors ``e^{ik}``.
+    velocity_out, velocity_in : ndarray (N,)
+        Velocities (positive out, negative in) before normalization.
+    momentum_out, momentum_in : ndarray (N,)
+        ``k = arg(lambda)``.
+    phi_ret, lambda_ret : ndarray
+        Outgoing then decaying modes (n of them): the retarded basis.
+    phi_ret_inv : ndarray (n, n)
+    selfenergy : ndarray (n, n)
+        ``V Phi_ret Lambda_ret Phi_ret^{-1}``.
+    hop : ndarray (n, n)
+        The inter-cell hopping ``V``.
+    """
+
+    phi_out: np.ndarray
+    phi_in: np.ndarray
+    lambda_out: np.ndarray
+    lambda_in: np.ndarray
+    velocity_out: np.ndarray
+    velocity_in: np.ndarray
+    phi_ret: np.ndarray
+    lambda_ret: np.ndarray
+    phi_ret_inv: np.ndarray
+    selfenergy: np.ndarray
+    hop: np.ndarray
+
+    @property
+    def num_modes(self) -> int:
+        return self.phi_out.shape[1]
+
+    @property
+    def momentum_out(self) -> np.ndarray:
+        return np.angle(self.lambda_out)
+
+    @property
+    def momentum_in(self) -> np.ndarray:
+        return np.angle(self.lambda_in)
+
+
+def _fix_phase(vecs: np.ndarray) -> np.ndarray:
+    for j in range(vecs.shape[1]):
+        mag = np.abs(vecs[:, j])
+        i = int(np.flatnonzero(mag >= (1 - 1e-6) * mag.max())[0])
+        vecs[:, j] *= np.conj(vecs[i, j]) / mag[i]
+    return vecs
+
+
+def _orbital_parity(n: int, norbs: int) -> np.ndarray:
+    par = np.ones(norbs)
+    par[1::2] = -1.0
+    return np.tile(par, n // norbs)
+
+
+def _split_group(Q: np.ndarray, lam: complex, V: np.ndarray, parity: np.ndarray, scale: float):
+    """Orthogonalize degenerate propagating modes (span of Q) by current.
+
+    Returns a list of (vector, velocity) normalized to unit current.
+    """
+    Q, _ = np.linalg.qr(Q)
+    J = Q.conj().T @ (1j * (lam * V - np.conj(lam) * V.conj().T)) @ Q
+    J = 0.5 * (J + J.conj().T)
+    vel, U = np.linalg.eigh(J)
+    Q = Q @ U
+    out = []
+    start = 0
+    order = np.argsort(-vel, kind="stable")  # group equal velocities
+    vel, Q = vel[order], Q[:, order]
+    while start < len(vel):
+        stop = start + 1
+        while stop < len(vel) and abs(vel[stop] - vel[start]) < 1e-8 * scale:
+            stop += 1
+        block = Q[:, start:stop]
+        if stop - start > 1:
+            Z = block.conj().T @ (parity[:, None] * block)
+            _, Uz = np.linalg.eigh(0.5 * (Z + Z.conj().T))
+            block = block @ Uz[:, ::-1]
+        for j in range(block.shape[1]):
+            out.append((block[:, j], vel[start + j]))
+        start = stop
+    return out
+
+
+def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
+               edge_tol: float = EDGE_TOL) -> LeadModes:
+    """Compute the modes and self-energy of a lead (see module conventions).
+
+    Parameters
+    ----------
+    h : ndarray (n, n)
+        Cell Hamiltonian (Hermitian).
+    V : ndarray (n, n)
+        Hopping ``<cell m|H|cell m+1>``.
+    energy : float
+    norbs : int
+        Orbitals per site (for the spin ordering of degenerate modes).
+    edge_tol : float
+        Refuse energies with a mode closer than this to a band edge.
+
+    Raises
+    ------
+    LatticeError
+        Near a band edge, or if the mode basis is defective (a lead unit cell
+        whose inter-cell hopping is singular in a way that makes the decaying
+        modes linearly dependent).
+    """
+    h = np.asarray(h, dtype=complex)
+    V = np.asarray(V, dtype=complex)
+    n = h.shape[0]
+    if h.shape != (n, n) or V.shape != (n, n):
+        raise LatticeError(f"lead matrices: expected two square matrices of equal size, got {h.shape}, {V.shape}")
+    if not np.isfinite(energy) or np.iscomplexobj(energy) and np.imag(energy) != 0:
+        raise LatticeError(f"energy: expected a finite real number, got {energy!r}")
+    energy = float(np.real(energy))
+    scale = max(np.abs(V).max(), 1e-300)
+    if np.abs(V).max() == 0:
+        raise LatticeError("lead inter-cell hopping is zero: expected a lead connected from cell to cell")
+    hs, Vs, Es = h / scale, V / scale, energy / scale
+    eye = np.eye(n)
+    A = np.block([[np.zeros((n, n)), eye], [-Vs.conj().T, Es * eye - hs]])
+    B = np.block([[eye, np.zeros((n, n))], [np.zeros((n, n)), Vs]])
+    (alpha, beta), vecs = la.eig(A, B, homogeneous_eigvals=True)
+    finite = np.abs(beta) > 1e-12 * np.maximum(np.abs(alpha), 1.0)
+    lam = np.full(2 * n, np.inf, dtype=complex)
+    lam[finite] = alpha[finite] / beta[finite]
+    absl = np.abs(lam)
+    with np.errstate(divide="ignore"):
+        loglam = np.where(finite, np.log(np.where(absl > 0, absl, 1e-300)), np.inf)
+    prop = finite & (np.abs(loglam) < 1e-7)
+    near = finite & ~prop & (np.abs(loglam) < edge_tol)
+    if near.any():
+        raise LatticeError(
+            f"energy {energy!r} is within ~{np.min(np.abs(loglam[near]))**2 * scale:.1e} of a band edge of the "
+            "lead (an evanescent mode is about to open); the mode basis is ill-conditioned there: "
+            "expected an energy farther from the band edge (shift it by ~1e-6)"
+        )
+    decaying = finite & ~prop & (loglam < 0)
+    phi_all = vecs[:n, :]
+    parity = _orbital_parity(n, norbs)
+    # group degenerate propagating modes
+    pidx = list(np.flatnonzero(prop))
+    out_modes, in_modes = [], []
+    while pidx:
+        i0 = pidx.pop(0)
+        group = [i0] + [j for j in pidx if abs(lam[j] - lam[i0]) < 1e-8]
+        pidx = [j for j in pidx if j not in group]
+        lam0 = np.mean(lam[group])
+        lam0 /= abs(lam0)
+        for vec, vel in _split_group(phi_all[:, group], lam0, Vs, parity, 1.0):
+            if abs(vel) < edge_tol:
+                raise LatticeError(
+                    f"energy {energy!r} is within ~{(vel / 2) ** 2 * scale:.1e} of a band edge of the lead "
+                    f"(a mode with velocity {vel * scale:.2e} is opening); expected an energy farther from "
+                    "the band edge (shift it by ~1e-6)"
+                )
+            vec = vec / np.sqrt(abs(vel))
+            k = float(np.angle(lam0))
+            (out_modes if vel > 0 else in_modes).append((k, len(out_modes) + len(in_modes), vec, lam0, vel * scale))
+    if len(out_modes) != len(in_modes):
+        raise LatticeError(
+            f"lead mode count mismatch: {len(out_modes)} outgoing vs {len(in_modes)} incoming modes at energy "
+            f"{energy!r}; expected equal numbers (is the lead Hamiltonian Hermitian?)"
+        )
+
+    def pack(modes):
+        modes.sort(key=lambda m: (round(m[0], 9), m[1]))
+        if not modes:
+            return np.zeros((n, 0), complex), np.zeros(0, complex), np.zeros(0)
+        phi = _fix_phase(np.array([m[2] for m in modes]).T.copy())
+        return phi / np.sqrt(scale), np.array([m[3] for m in modes]), np.array([m[4] for m in modes])
+
+    phi_out, lam_out, vel_out = pack(out_modes)
+    phi_in, lam_in, vel_in = pack(in_modes)
+    ev = np.flatnonzero(decaying)
+    phi_ev = phi_all[:, ev]
+    norms = np.linalg.norm(phi_ev, axis=0)
+    phi_ev = phi_ev / np.where(norms > 0, norms, 1.0)
+    phi_ret = np.hstack([phi_out, phi_ev])
+    lam_ret = np.concatenate([lam_out, lam[ev]])
+    if phi_ret.shape[1] != n:
+        raise LatticeError(
+            f"lead mode basis is incomplete: found {phi_ret.shape[1]} outgoing/decaying modes, expected {n} "
+            "(cell size); the inter-cell hopping may be too singular: choose a larger unit cell"
+        )
+    cond = np.linalg.cond(phi_ret)
+    if not np.isfinite(cond) or cond > 1e11:
+        raise LatticeError(
+            f"lead mode basis is (nearly) linearly dependent (condition number {cond:.1e}); this happens for "
+            "unit cells whose inter-cell hopping is singular with a defective (Jordan) structure: expected a "
+            "unit cell whose inter-cell hopping has full rank"
+        )
+    phi_ret_inv = np.linalg.inv(phi_ret)
+    sigma = (V @ (phi_ret * lam_ret[None, :])) @ phi_ret_inv
+    arrays = dict(phi_out=phi_out, phi_in=phi_in, lambda_out=lam_out, lambda_in=lam_in,
+                  velocity_out=vel_out, velocity_in=vel_in, phi_ret=phi_ret, lambda_ret=lam_ret,
+                  phi_ret_inv=phi_ret_inv, selfenergy=sigma, hop=V.copy())
+    for a in arrays.values():
+        a.setflags(write=False)
+    return LeadModes(**arrays)
+
+
+def selfenergy_1d(energy: float, t: float = 1.0, eps: float = 0.0) -> complex:
+    """Analytic self-energy of a semi-infinite 1D chain, ``Sigma = -t lambda``.
+
+    Inside the band (``|E - eps| < 2|t|``) ``lambda = e^{ik}`` with
+    ``E = eps - 2 t cos k``, ``k`` in ``(0, pi)`` (for ``t > 0``), so
+    ``Sigma = -t e^{ik}``; outside, ``lambda`` is the root of
+    ``lambda + 1/lambda = -(E - eps)/t`` with ``|lambda| < 1``.
+    """
+    x = -(energy - eps) / t
+    if abs(x) < 2:
+        k = np.arccos(x / 2)  # in (0, pi): velocity 2 t sin k > 0 for t > 0
+        lam = np.exp(1j * k) if t > 0 else np.exp(-1j * k)
+        return complex(-t * lam)
+    roots = np.roots([1.0, -x, 1.0])
+    lam = roots[np.argmin(np.abs(roots))]
+    return complex(-t * lam)

@@ -1,0 +1,202 @@
+"""Recursive Green's function (RGF) solver for two-terminal systems.
+
+The system is cut into slices by breadth-first layers from lead 0's
+interface sites (all layers from the first one touching lead 1's interface
+onwards are merged into the last slice), so ``E - H - Sigma`` is block
+tridiagonal.  One sweep from left to right computes, slice by slice,
+
+* ``g_s = (E - H_s - U^dagger g_{s-1} U)^{-1}``  (one LU inversion per slice),
+* ``X_s = G_{s0} b_L``, ``Z_s = R_L G_{0s}``, ``Q_s = R_L G_{00} b_L``
+  (``b_L``: sources of the incoming modes of lead 0, ``R_L``: readout of its
+  outgoing modes; ``U = <s-1|H|s>``),
+
+and the S-matrix follows (Fisher-Lee, in the mode basis of
+:mod:`lbsym.lattice.leads`) with the same phase convention as the sparse
+solver: ``t = R_R X_N``, ``r = Q_N - R_L phi_in``, ``t' = Z_N b_R``,
+``r' = R_R g_N b_R - R_R phi_in``.  When the inter-slice hoppings are
+diagonal (square-lattice strips, Landau gauge along the strip) the products
+with ``U`` are elementwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+from scipy.linalg import get_lapack_funcs
+
+from ..errors import LatticeError
+from .leads import LeadModes
+from .solver import SMatrix, finish, rhs_and_readout
+
+__all__ = ["find_slices", "rgf_smatrix"]
+
+
+class Slices:
+    """Orbital indices of each slice, and where the lead interfaces sit in the end slices."""
+
+    __slots__ = ("orbitals", "sizes", "perm", "lead_pos")
+
+    def __init__(self, orbitals, lead_pos):
+        self.orbitals = tuple(orbitals)
+        self.sizes = np.array([len(o) for o in orbitals])
+        self.perm = np.concatenate(orbitals)
+        self.lead_pos = lead_pos
+
+
+def find_slices(fsys, builder) -> Slices | None:
+    """Slice a two-terminal system for the RGF solver, or return None if it is not two-terminal."""
+    if len(fsys.leads) != 2:
+        return None
+    n = len(fsys.sites)
+    adj: list[list[int]] = [[] for _ in range(n)]
+    for a, c in builder._hops:
+        i, j = fsys._index[a], fsys._index[c]
+        adj[i].append(j)
+        adj[j].append(i)
+    layer = np.full(n, -1)
+    front = sorted(set(fsys.leads[0].interface))
+    layer[front] = 0
+    k = 0
+    while front:
+        nxt = []
+        for i in front:
+            for j in adj[i]:
+                if layer[j] < 0:
+                    layer[j] = k + 1
+                    nxt.append(j)
+        front = nxt
+        k += 1
+    if np.any(layer < 0):
+        return None  # parts not reachable from lead 0
+    last = int(layer[list(fsys.leads[1].interface)].min())
+    layer = np.minimum(layer, last)
+    no = fsys.norbs
+    orbitals = []
+    for s in range(last + 1):
+        sites = np.flatnonzero(layer == s)
+        orbitals.append((sites[:, None] * no + np.arange(no)[None, :]).ravel())
+    lead_pos = []
+    for lead, s in zip(fsys.leads, (0, last)):
+        where = {int(o): p for p, o in enumerate(orbitals[s])}
+        lead_pos.append(np.array([where[int(o)] for o in lead.interface_orbitals]))
+    return Slices(orbitals, tuple(lead_pos))
+
+
+def _blocks(fsys, params: Mapping[str, Any]):
+    """Dense blocks -H_s (minus the slice Hamiltonians) and couplings Ud[s] = <s|H|s+1>.
+
+    Padded to the largest slice; ``diag`` holds the diagonals of Ud and the
+    products conj(u_i) u_j when every coupling is diagonal.
+    """
+    const = not fsys._dyn_onsite and not fsys._dyn_hops
+    if const and "rgf" in fsys._cache:
+        return fsys._cache["rgf"]
+    sl = fsys._slices
+    H = fsys.hamiltonian(params).tocoo()
+    ns, wmax = len(sl.sizes), int(sl.sizes.max())
+    starts = np.concatenate([[0], np.cumsum(sl.sizes)[:-1]])
+    inv_perm = np.empty(len(sl.perm), dtype=int)
+    inv_perm[sl.perm] = np.arange(len(sl.perm))
+    sid = np.repeat(np.arange(ns), sl.sizes)
+    r, c = inv_perm[H.row], inv_perm[H.col]
+    sr, sc = sid[r], sid[c]
+    lr, lc = r - starts[sr], c - starts[sc]
+    Hd = np.zeros((ns, wmax, wmax), dtype=complex)
+    on = sr == sc
+    np.add.at(Hd, (sr[on], lr[on], lc[on]), -H.data[on])
+    up = sc == sr + 1
+    Ud = np.zeros((max(ns - 1, 0), wmax, wmax), dtype=complex)
+    np.add.at(Ud, (sr[up], lr[up], lc[up]), H.data[up])
+    diag = None
+    if ns > 1 and np.all(sl.sizes == wmax) and np.all(lr[up] == lc[up]):
+        d = Ud[:, np.arange(wmax), np.arange(wmax)]
+        diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
+    out = (Hd, Ud, diag)
+    if const:
+        for a in (Hd, Ud):
+            a.setflags(write=False)
+        fsys._cache["rgf"] = out
+    return out
+
+
+def _inverter(w: int):
+    getrf, getri, getri_lwork = get_lapack_funcs(("getrf", "getri", "getri_lwork"), dtype=np.complex128)
+    lwork, _ = getri_lwork(w)
+    lwork = int(np.real(lwork))
+
+    def inv(a: np.ndarray) -> np.ndarray:
+        lu, piv, info = getrf(a, overwrite_a=True)
+        if info == 0:
+            res, info = getri(lu, piv, lwork=lwork, overwrite_lu=True)
+        if info != 0:
+            raise LatticeError(
+                "E - H - Sigma is singular on a slice: the system has a bound state decoupled from the leads "
+                "at this energy; expected an energy away from it"
+            )
+        return res
+
+    return inv
+
+
+def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
+    """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
+    sl = fsys._slices
+    mHd, Ud, diag = _blocks(fsys, params)
+    sizes = sl.sizes
+    N = len(sizes) - 1
+    (rhsL, roL, subL), (rhsR, roR, subR) = (rhs_and_readout(m) for m in modes)
+    pL, pR = sl.lead_pos
+    w0, wN = int(sizes[0]), int(sizes[N])
+    bL = np.zeros((w0, rhsL.shape[1]), complex); bL[pL] = rhsL
+    RL = np.zeros((roL.shape[0], w0), complex); RL[:, pL] = roL
+    bR = np.zeros((wN, rhsR.shape[1]), complex); bR[pR] = rhsR
+    RR = np.zeros((roR.shape[0], wN), complex); RR[:, pR] = roR
+    invs = {}
+
+    def inv(a):
+        w = a.shape[0]
+        if w not in invs:
+            invs[w] = _inverter(w)
+        return invs[w](a)
+
+    def diag_block(s):
+        w = int(sizes[s])
+        a = mHd[s, :w, :w].copy()
+        a.ravel()[:: w + 1] += energy
+        if s == 0:
+            a[np.ix_(pL, pL)] -= modes[0].selfenergy
+        if s == N:
+            a[np.ix_(pR, pR)] -= modes[1].selfenergy
+        return a
+
+    g = inv(diag_block(0))
+    X = g @ bL
+    Z = RL @ g
+    Q = Z @ bL
+    for s in range(1, N + 1):
+        wp, w = int(sizes[s - 1]), int(sizes[s])
+        if diag is not None:
+            u = diag[0][s - 1]
+            a = diag[1][s - 1] * g
+            np.subtract(mHd[s], a, out=a)
+            a.ravel()[:: w + 1] += energy
+            if s == N:
+                a[np.ix_(pR, pR)] -= modes[1].selfenergy
+            g = inv(a)
+            X = g @ (np.conj(u)[:, None] * X)
+            zb = Z * u[None, :]
+        else:
+            U = Ud[s - 1, :wp, :w]
+            Uh = U.conj().T
+            a = diag_block(s) - Uh @ g @ U
+            g = inv(a)
+            X = g @ (Uh @ X)
+            zb = Z @ U
+        Z = zb @ g
+        Q += zb @ X
+    t = RR @ X
+    r = Q - subL
+    tp = Z @ bR
+    rp = RR @ (g @ bR) - subR
+    return finish([[r, tp], [t, rp]], energy, modes)

@@ -1,0 +1,245 @@
+"""Scattering matrices of tight-binding systems: the result object and the sparse solver.
+
+Conventions
+-----------
+* ``S`` maps incoming to outgoing propagating modes, all normalized to unit
+  current: ``b_out = S a_in``.  Rows (outgoing) and columns (incoming) are
+  ordered by lead (attach order), then by mode within a lead as documented in
+  :mod:`lbsym.lattice.leads` (momentum ascending; spin up first among
+  degenerate modes).
+* Phase reference: in lead ``l`` the wave is
+  ``psi_m = sum_in a phi_in lambda_in^m + sum_out b phi_out lambda_out^m +
+  evanescent``, with ``m = 0`` at the lead's interface cell (the system sites
+  it is attached to) and ``m`` growing away from the system.  For a 1D chain
+  lead the modes are ``e^{+-ikm}/sqrt(v)``, ``v = 2 t sin k``: e.g. a single
+  impurity ``eps`` at site 0 with both leads attached at site 0 gives
+  ``t = 2i sin k / (2i sin k - eps)`` and ``r = eps / (2i sin k - eps)``.
+* Conductance matrix (units of e^2/h per spin-resolved channel, the Kwant
+  convention): ``G_ij = T_ij`` for ``i != j`` and ``G_ii = R_ii - N_i``, so
+  that ``I_i = sum_j G_ij V_j`` equals ``sum_j (T_ij V_j - T_ji V_i)`` (the
+  DESIGN's multi-terminal formula); rows and columns sum to zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ..errors import LatticeError
+from .leads import LeadModes, lead_modes
+
+__all__ = ["SMatrix", "smatrix"]
+
+#: Largest |S^dagger S - 1| accepted before a result is refused as ill-conditioned.
+UNITARITY_TOL = 1e-7
+
+
+class SMatrix:
+    """Scattering matrix of a lattice system at one energy (immutable).
+
+    Attributes
+    ----------
+    data : ndarray
+        The full matrix (read-only), blocks ordered by lead.
+    energy : float
+    lead_modes : tuple of LeadModes
+        The modes of each lead (momenta, velocities, wavefunctions).
+    """
+
+    __slots__ = ("data", "energy", "lead_modes", "_offsets")
+
+    def __init__(self, data: np.ndarray, energy: float, modes: Sequence[LeadModes]) -> None:
+        data = np.array(data, dtype=complex)
+        data.setflags(write=False)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "energy", float(energy))
+        object.__setattr__(self, "lead_modes", tuple(modes))
+        offs = np.concatenate([[0], np.cumsum([m.num_modes for m in modes])]).astype(int)
+        object.__setattr__(self, "_offsets", tuple(int(o) for o in offs))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("SMatrix is immutable")
+
+    def __reduce__(self):
+        return (SMatrix, (np.array(self.data), self.energy, self.lead_modes))
+
+    @property
+    def num_leads(self) -> int:
+        return len(self.lead_modes)
+
+    def _block(self, lead: int) -> slice:
+        if not isinstance(lead, (int, np.integer)) or not 0 <= lead < self.num_leads:
+            raise LatticeError(f"lead index: expected an integer in [0, {self.num_leads}), got {lead!r}")
+        return slice(self._offsets[lead], self._offsets[lead + 1])
+
+    def num_modes(self, lead: int) -> int:
+        """Number of open (propagating) channels in ``lead``."""
+        s = self._block(lead)
+        return s.stop - s.start
+
+    def submatrix(self, out_lead: int, in_lead: int) -> np.ndarray:
+        """The block of S from ``in_lead`` to ``out_lead`` (a copy)."""
+        return np.array(self.data[self._block(out_lead), self._block(in_lead)])
+
+    def transmission(self, out_lead: int, in_lead: int) -> float:
+        """``T = sum |s_mn|^2`` over the modes of ``in_lead`` and ``out_lead``."""
+        return float(np.sum(np.abs(self.data[self._block(out_lead), self._block(in_lead)]) ** 2))
+
+    def reflection(self, lead: int) -> float:
+        """``R = sum |r_mn|^2`` (the diagonal block's total)."""
+        return self.transmission(lead, lead)
+
+    def transmission_eigenvalues(self, out_lead: int, in_lead: int) -> np.ndarray:
+        """Eigenvalues of ``t^dagger t`` (ascending), ``t`` the block in -> out."""
+        t = self.data[self._block(out_lead), self._block(in_lead)]
+        return np.linalg.eigvalsh(t.conj().T @ t)
+
+    def conductance_matrix(self) -> np.ndarray:
+        """``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` in units of e^2/h; rows/columns sum to 0."""
+        n = self.num_leads
+        G = np.empty((n, n))
+        for i in range(n):
+            for j in range(n):
+                G[i, j] = self.transmission(i, j)
+            G[i, i] -= self.num_modes(i)
+        return G
+
+    def unitarity_error(self) -> float:
+        """``max |S^dagger S - 1|``."""
+        S = self.data
+        return float(np.max(np.abs(S.conj().T @ S - np.eye(S.shape[0])))) if S.size else 0.0
+
+    def __repr__(self) -> str:
+        modes = [self.num_modes(i) for i in range(self.num_leads)]
+        return f"<lbsym.lattice.SMatrix E={self.energy!r}, modes per lead {modes}>"
+
+
+def _check_energy(energy: Any) -> float:
+    if isinstance(energy, (bool, np.bool_)):
+        raise LatticeError(f"energy: expected a real number, got {energy!r}")
+    try:
+        e = complex(energy)
+    except (TypeError, ValueError) as exc:
+        raise LatticeError(f"energy: expected a real number, got {energy!r}") from exc
+    if e.imag != 0 or not np.isfinite(e.real):
+        raise LatticeError(f"energy: expected a finite real number, got {energy!r}")
+    return e.real
+
+
+def prepare_leads(fsys, energy: float, params: Mapping[str, Any]) -> list[LeadModes]:
+    """Modes of every lead; raise if no lead has an open channel."""
+    if not fsys.leads:
+        raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
+    modes = []
+    for k, lead in enumerate(fsys.leads):
+        h, v = lead.matrices(params)
+        try:
+            modes.append(lead_modes(h, v, energy, norbs=fsys.norbs))
+        except LatticeError as exc:
+            raise LatticeError(f"lead {k}: {exc}") from None
+    if sum(m.num_modes for m in modes) == 0:
+        raise LatticeError(
+            f"energy {energy!r} lies outside every band of all leads: no propagating modes, so no S-matrix; "
+            "expected an energy inside at least one lead band"
+        )
+    return modes
+
+
+def rhs_and_readout(m: LeadModes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source vectors on the interface for unit incoming waves, and the outgoing readout.
+
+    ``rhs = (V phi_in lambda_in - Sigma phi_in)``; outgoing amplitudes are
+    ``readout @ (psi_interface - phi_in)`` with ``readout`` the propagating
+    rows of ``Phi_ret^{-1}``.
+    """
+    rhs = m.hop @ (m.phi_in * m.lambda_in[None, :]) - m.selfenergy @ m.phi_in
+    readout = m.phi_ret_inv[: m.num_modes]
+    return rhs, readout, readout @ m.phi_in
+
+
+def finish(blocks: list[list[np.ndarray]], energy: float, modes: list[LeadModes]) -> SMatrix:
+    S = SMatrix(np.block(blocks) if blocks else np.zeros((0, 0)), energy, modes)
+    err = S.unitarity_error()
+    if err > UNITARITY_TOL:
+        raise LatticeError(
+            f"the S-matrix at E={energy!r} is not unitary to {UNITARITY_TOL:g} (error {err:.1e}): the solve is "
+            "ill-conditioned (energy at a band edge or at a bound state decoupled from the leads); "
+            "expected an energy away from both"
+        )
+    return S
+
+
+def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
+    """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads)."""
+    H = fsys.hamiltonian(params)
+    n = H.shape[0]
+    rows, cols, vals = [], [], []
+    rhs_cols, readouts, subtract = [], [], []
+    for lead, m in zip(fsys.leads, modes):
+        o = lead.interface_orbitals
+        rows.append(np.repeat(o, len(o))); cols.append(np.tile(o, len(o))); vals.append(m.selfenergy.ravel())
+        rhs, ro, sub = rhs_and_readout(m)
+        rhs_cols.append((o, rhs)); readouts.append((o, ro)); subtract.append(sub)
+    M = (sp.identity(n, dtype=complex, format="csr") * energy - H
+         - sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)))
+    nin = sum(r[1].shape[1] for r in rhs_cols)
+    B = np.zeros((n, nin), dtype=complex)
+    col = 0
+    for o, rhs in rhs_cols:
+        np.add.at(B, (o[:, None], col + np.arange(rhs.shape[1])[None, :]), rhs)
+        col += rhs.shape[1]
+    try:
+        lu = spla.splu(M.tocsc())
+    except RuntimeError as exc:
+        raise LatticeError(
+            f"E - H - Sigma is singular at E={energy!r}: the system has a bound state decoupled from all "
+            "leads at this energy; expected an energy away from it"
+        ) from exc
+    psi = lu.solve(B) if nin else B
+    if not np.all(np.isfinite(psi)):
+        raise LatticeError(f"the sparse solve at E={energy!r} produced non-finite values (singular system)")
+    blocks = []
+    offs = np.cumsum([0] + [m.num_modes for m in modes])
+    for i, (o, ro) in enumerate(readouts):
+        row = []
+        for j in range(len(modes)):
+            blk = ro @ psi[o, offs[j]:offs[j + 1]]
+            if i == j:
+                blk = blk - subtract[i]
+            row.append(blk)
+        blocks.append(row)
+    return finish(blocks, energy, modes)
+
+
+def smatrix(fsys, energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto") -> SMatrix:
+    """Scattering matrix of a finalized system at ``energy``.
+
+    Parameters
+    ----------
+    fsys : System
+    energy : float
+    params : dict, optional
+        Values of the named parameters of the system's value functions.
+    method : {'auto', 'sparse', 'rgf'}
+        'rgf' (recursive Green's function, two-terminal systems that slice)
+        or 'sparse' (sparse LU, any system).  'auto' picks 'rgf' when possible.
+
+    Returns
+    -------
+    SMatrix
+    """
+    energy = _check_energy(energy)
+    params = fsys._check_params(params)
+    if method not in ("auto", "sparse", "rgf"):
+        raise LatticeError(f"method: expected 'auto', 'sparse' or 'rgf', got {method!r}")
+    if method == "rgf" and not fsys.has_rgf_slices:
+        raise LatticeError("method='rgf' needs a two-terminal system that can be cut into slices; got "
+                           f"{len(fsys.leads)} leads or an unsliceable geometry (use method='sparse')")
+    modes = prepare_leads(fsys, energy, params)
+    if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
+        from .rgf import rgf_smatrix
+        return rgf_smatrix(fsys, energy, params, modes)
+    return sparse_smatrix(fsys, energy, params, modes)

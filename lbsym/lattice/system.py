@@ -1,0 +1,639 @@
+"""Tight-binding systems: a mutable :class:`Builder` and the frozen :class:`System`.
+
+Conventions
+-----------
+* Hamiltonian ``H = sum_i eps_i |i><i| - sum_<ij> t_ij |i><j| + h.c.``; the
+  hopping ``t`` defaults to 1, so a clean 1D chain has ``E = -2 t cos k``.
+  ``add_hopping(a, b, t)`` sets the matrix element ``H[a, b] = -t`` (times the
+  Peierls factor) and ``H[b, a] = -conj(t)`` (``-t^dagger`` for matrices).
+* Sites are any hashable tags.  Square-lattice tags are tuples of numbers
+  ``(x, y)`` (lattice constant 1); their position is the tag.  Other tags may
+  be given a position with ``add_site(tag, pos=...)``.
+* With ``norbs = 2`` (spin) every value is a 2x2 matrix (a number means that
+  number times the identity) and the orbital index is innermost: orbital
+  ``norbs * site_index + s``.
+* Peierls phase: with a vector potential ``A`` (in units where the flux
+  quantum is 1, i.e. the line integral of ``A`` is in units of Phi0), the
+  hopping matrix element from site ``b`` to site ``a`` is multiplied by
+  ``exp(2 pi i A(r_mid) . (r_a - r_b))`` (midpoint rule, exact for ``A``
+  linear in position such as the Landau gauge ``A = (-B y, 0)``, for which
+  each plaquette holds flux ``B`` (in Phi0) counter-clockwise).  An explicit
+  flux on one bond is just a hopping value ``t * exp(-2 pi i phi)`` (note the
+  minus sign of ``H = -t``): the product of the matrix elements ``H[a, b]``
+  around a loop then carries ``exp(2 pi i Phi/Phi0)``.
+* Values may be functions ``f(pos, **params)`` (on-site) or
+  ``f(pos_a, pos_b, **params)`` (hopping) of named parameters, so one built
+  system serves a whole sweep: ``system.smatrix(E, params={...})``.
+
+Leads
+-----
+A :class:`Lead` is one unit cell of a semi-infinite periodic wire.  Its cell
+``0`` lies *inside* the system (the interface cell: the sites the lead is
+attached to); the lead's own cells ``m = 1, 2, ...`` are at ``tag + m *
+translation``, with the translation pointing away from the system.  The
+interface cell keeps the system's on-site values (it may hold an
+impurity); the coupling between cell 0 and cell 1 is the lead's inter-cell
+hopping.  Position ``m`` of a lead's plane waves ``lambda^m phi`` is counted
+from the interface cell (``m = 0``), which is the phase reference of the
+scattering matrix.
+"""
+
+from __future__ import annotations
+
+import numbers
+from types import MappingProxyType
+from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from ..errors import LatticeError
+from ._values import Value, as_matrix, check_hermitian, make_value, param_names
+
+__all__ = ["Builder", "Lead", "System", "FinalizedLead"]
+
+VectorPotential = Callable[..., np.ndarray]
+
+
+def _lattice_pos(tag: Hashable) -> np.ndarray | None:
+    if isinstance(tag, tuple) and 1 <= len(tag) <= 3 and all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in tag
+    ):
+        return np.array(tag, dtype=float)
+    return None
+
+
+def _check_vector_potential(A: VectorPotential | None) -> tuple[VectorPotential | None, Value | None]:
+    if A is None:
+        return None, None
+    if not callable(A):
+        raise LatticeError(f"vector_potential: expected a function A(positions, **params), got {A!r}")
+    req, opt, var_kw = param_names(A, 1, "vector_potential")
+    return A, Value(None, A, req, opt, var_kw)
+
+
+class _SiteStore:
+    """Shared bookkeeping of sites and hoppings for Builder and Lead."""
+
+    def __init__(self, norbs: int, vector_potential: VectorPotential | None) -> None:
+        if not isinstance(norbs, numbers.Integral) or norbs < 1:
+            raise LatticeError(f"norbs: expected a positive integer, got {norbs!r}")
+        self.norbs = int(norbs)
+        self._A, self._A_value = _check_vector_potential(vector_potential)
+        self._onsite: dict[Hashable, Value] = {}
+        self._pos: dict[Hashable, np.ndarray | None] = {}
+
+    def _add_site(self, tag: Hashable, onsite: Any, pos: Sequence[float] | None) -> None:
+        try:
+            hash(tag)
+        except TypeError as exc:
+            raise LatticeError(f"site tag: expected a hashable value, got {tag!r}") from exc
+        value = make_value(onsite, self.norbs, 1, f"on-site value of site {tag!r}", onsite=True)
+        if pos is None:
+            p = _lattice_pos(tag)
+        else:
+            p = np.array(pos, dtype=float).ravel()
+            if not np.all(np.isfinite(p)):
+                raise LatticeError(f"pos of site {tag!r}: expected finite coordinates, got {pos!r}")
+        self._onsite[tag] = value
+        self._pos[tag] = p
+
+    def __contains__(self, tag: Hashable) -> bool:
+        return tag in self._onsite
+
+    def __len__(self) -> int:
+        return len(self._onsite)
+
+
+class Builder(_SiteStore):
+    """A mutable tight-binding system; ``finalized()`` freezes it into a :class:`System`.
+
+    Parameters
+    ----------
+    norbs : int
+        Orbitals per site (1, or 2 for spin; orbital index innermost).
+    vector_potential : callable, optional
+        ``A(positions, **params)``, vectorized over ``positions`` of shape
+        ``(n, dim)``; line integrals in units of the flux quantum.
+
+    Examples
+    --------
+    >>> b = Builder()
+    >>> for x in range(3):
+    ...     b.add_site((x,), 0.0)
+    >>> b.add_hopping((0,), (1,)); b.add_hopping((1,), (2,))
+    >>> b.attach_lead(Lead.chain(direction=-1), interface=[(0,)])
+    0
+    >>> b.attach_lead(Lead.chain(direction=+1), interface=[(2,)])
+    1
+    >>> abs(b.finalized().smatrix(-1.0).transmission(1, 0) - 1) < 1e-12
+    True
+    """
+
+    def __init__(self, norbs: int = 1, *, vector_potential: VectorPotential | None = None) -> None:
+        super().__init__(norbs, vector_potential)
+        self._hops: dict[tuple[Hashable, Hashable], Value] = {}
+        self._leads: list[tuple[Lead, tuple[Hashable, ...]]] = []
+
+    def add_site(self, tag: Hashable, onsite: Any = 0.0, *, pos: Sequence[float] | None = None) -> None:
+        """Add (or overwrite) a site with on-site energy ``onsite``.
+
+        ``onsite`` is a real number, a Hermitian ``norbs x norbs`` matrix, or
+        a function ``f(pos, **params)`` returning one.
+        """
+        self._add_site(tag, onsite, pos)
+
+    def __setitem__(self, tag: Hashable, onsite: Any) -> None:
+        self.add_site(tag, onsite)
+
+    def add_hopping(self, a: Hashable, b: Hashable, t: Any = 1.0) -> None:
+        """Add a bond: ``H[a, b] = -t`` (times Peierls factor), ``H[b, a] = -t^dagger``.
+
+        ``t`` is a number, a ``norbs x norbs`` matrix, or ``f(pos_a, pos_b, **params)``.
+        Adding the reverse bond ``(b, a)`` again must give the Hermitian
+        conjugate value, else :class:`LatticeError` (non-Hermitian hoppings).
+        """
+        if a == b:
+            raise LatticeError(f"hopping: expected two different sites, got {a!r} twice (use the on-site value)")
+        value = make_value(t, self.norbs, 2, f"hopping {a!r} -> {b!r}", onsite=False)
+        if (b, a) in self._hops:
+            old = self._hops[(b, a)]
+            if old.is_const and value.is_const:
+                if not np.allclose(old.const, value.const.conj().T, rtol=1e-12, atol=1e-14):
+                    raise LatticeError(
+                        f"non-Hermitian hopping set: bond ({b!r}, {a!r}) has t = {old.const.tolist()} "
+                        f"but the reverse bond was given t = {value.const.tolist()}; expected the "
+                        "Hermitian conjugate (or give each bond once)"
+                    )
+                return
+            raise LatticeError(
+                f"bond ({a!r}, {b!r}) was already given as ({b!r}, {a!r}); give each bond once "
+                "(the reverse element is the Hermitian conjugate automatically)"
+            )
+        self._hops[(a, b)] = value
+
+    def attach_lead(self, lead: "Lead", interface: Iterable[Hashable] | None = None) -> int:
+        """Attach a semi-infinite lead; return its index (leads are numbered in attach order).
+
+        Parameters
+        ----------
+        lead : Lead
+        interface : sequence of site tags, optional
+            The system sites forming the lead's cell 0, one per lead cell site
+            in the order of ``lead.cell_sites``.  Default: the lead's own cell
+            tags, which must then be sites of this builder.
+        """
+        if not isinstance(lead, Lead):
+            raise LatticeError(f"attach_lead: expected a Lead, got {type(lead).__name__}")
+        if lead.norbs != self.norbs:
+            raise LatticeError(f"attach_lead: lead has norbs={lead.norbs}, expected the system's norbs={self.norbs}")
+        if not len(lead):
+            raise LatticeError("attach_lead: the lead has no sites in its unit cell")
+        iface = tuple(lead.cell_sites) if interface is None else tuple(interface)
+        if len(iface) != len(lead):
+            raise LatticeError(
+                f"attach_lead: expected {len(lead)} interface sites (one per lead cell site), got {len(iface)}"
+            )
+        self._leads.append((lead, iface))
+        return len(self._leads) - 1
+
+    def finalized(self) -> "System":
+        """Return the frozen :class:`System` (checks leads and connectivity)."""
+        return System._from_builder(self)
+
+
+class Lead(_SiteStore):
+    """One unit cell of a semi-infinite, translationally invariant lead.
+
+    Parameters
+    ----------
+    translation : sequence of float
+        Vector from cell ``m`` to cell ``m + 1``, pointing away from the system.
+    norbs : int
+    vector_potential : callable, optional
+        As for :class:`Builder`; must keep the lead translationally invariant.
+
+    Notes
+    -----
+    Sites added with :meth:`add_site` form cell 0 (the interface cell, inside
+    the system).  :meth:`add_hopping` ``(a, b, t)`` with both tags in the
+    cell is an intra-cell bond; with ``b`` equal to a cell tag plus
+    ``translation`` (or ``next_cell=True`` for non-lattice tags) it is a bond
+    from ``a`` in cell ``m`` to ``b`` in cell ``m + 1``: ``H[a_m, b_{m+1}] = -t``.
+    """
+
+    def __init__(
+        self,
+        translation: Sequence[float],
+        norbs: int = 1,
+        *,
+        vector_potential: VectorPotential | None = None,
+    ) -> None:
+        super().__init__(norbs, vector_potential)
+        T = np.array(translation, dtype=float).ravel()
+        if T.size == 0 or not np.all(np.isfinite(T)) or not np.any(T):
+            raise LatticeError(f"Lead translation: expected a nonzero finite vector, got {translation!r}")
+        self.translation = T
+        self._intra: dict[tuple[Hashable, Hashable], Value] = {}
+        self._inter: list[tuple[Hashable, Hashable, Value]] = []
+
+    @classmethod
+    def chain(cls, direction: float = 1.0, *, t: Any = 1.0, eps: Any = 0.0, norbs: int = 1) -> "Lead":
+        """A 1D chain lead (one site per cell, tag ``(0,)``) along ``direction``."""
+        lead = cls((float(direction),), norbs)
+        lead.add_site((0,), eps)
+        lead.add_hopping((0,), (float(direction),), t)
+        return lead
+
+    @property
+    def cell_sites(self) -> tuple[Hashable, ...]:
+        return tuple(self._onsite)
+
+    def add_site(self, tag: Hashable, onsite: Any = 0.0, *, pos: Sequence[float] | None = None) -> None:
+        """Add a site of the unit cell (cell 0)."""
+        self._add_site(tag, onsite, pos)
+
+    def add_hopping(self, a: Hashable, b: Hashable, t: Any = 1.0, *, next_cell: bool | None = None) -> None:
+        """Add an intra-cell bond or a bond from cell ``m`` to cell ``m + 1`` (see class notes)."""
+        if a not in self._onsite:
+            raise LatticeError(f"Lead.add_hopping: expected site {a!r} to be in the unit cell, got unknown site")
+        if next_cell is None:
+            if b in self._onsite:
+                next_cell = False
+            else:
+                pb = _lattice_pos(b)
+                back = None
+                if pb is not None and pb.size == self.translation.size:
+                    target = pb - self.translation
+                    for s in self._onsite:
+                        ps = _lattice_pos(s)
+                        if ps is not None and ps.shape == target.shape and np.allclose(ps, target):
+                            back = s
+                            break
+                if back is None:
+                    raise LatticeError(
+                        f"Lead.add_hopping: site {b!r} is neither in the unit cell nor a cell site "
+                        f"translated by {self.translation.tolist()}; a lead bond may span at most one cell"
+                    )
+                b = back
+                next_cell = True
+        elif b not in self._onsite:
+            raise LatticeError(f"Lead.add_hopping: expected site {b!r} to be a unit-cell tag, got unknown site")
+        value = make_value(t, self.norbs, 2, f"lead hopping {a!r} -> {b!r}", onsite=False)
+        if next_cell:
+            self._inter.append((a, b, value))
+        else:
+            if a == b:
+                raise LatticeError(f"Lead.add_hopping: expected two different sites, got {a!r} twice")
+            self._intra[(a, b)] = value
+
+
+def _bond_phase(A: Value | None, ra: np.ndarray | None, rb: np.ndarray | None, params: Mapping[str, Any],
+                what: str) -> complex:
+    """Peierls factor exp(2 pi i A(mid).(ra - rb)) of the element H[a, b]."""
+    if A is None:
+        return 1.0
+    if ra is None or rb is None:
+        raise LatticeError(f"{what}: a vector potential needs site positions, got a site without one")
+    mid = 0.5 * (ra + rb)
+    kw = A.kwargs(params, "vector_potential")
+    try:
+        a_val = np.asarray(A.func(mid[None, :], **kw), dtype=float).reshape(-1)
+    except LatticeError:
+        raise
+    except Exception as exc:
+        raise LatticeError(f"vector_potential raised {type(exc).__name__}: {exc}") from exc
+    if a_val.size != mid.size:
+        raise LatticeError(f"vector_potential: expected shape (n, {mid.size}), got {a_val.size} values per point")
+    return np.exp(2j * np.pi * float(a_val @ (ra - rb)))
+
+
+def _peierls_phases(A: Value | None, ra: np.ndarray, rb: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
+    """Vectorized Peierls factors for bond arrays ``ra``, ``rb`` of shape (n, dim)."""
+    if A is None or len(ra) == 0:
+        return np.ones(len(ra), dtype=complex)
+    mid = 0.5 * (ra + rb)
+    kw = A.kwargs(params, "vector_potential")
+    try:
+        a_val = np.asarray(A.func(mid, **kw), dtype=float)
+    except LatticeError:
+        raise
+    except Exception as exc:
+        raise LatticeError(f"vector_potential raised {type(exc).__name__}: {exc}") from exc
+    if a_val.shape != mid.shape:
+        raise LatticeError(f"vector_potential: expected an array of shape {mid.shape}, got {a_val.shape}")
+    return np.exp(2j * np.pi * np.einsum("ij,ij->i", a_val, ra - rb))
+
+
+class FinalizedLead:
+    """A frozen lead attached to a :class:`System` (see :class:`Lead`)."""
+
+    __slots__ = ("norbs", "translation", "cell_sites", "interface", "interface_orbitals",
+                 "_pos", "_onsite", "_intra", "_inter", "_A", "_params")
+
+    def __init__(self, lead: Lead, interface: tuple[int, ...]) -> None:
+        set_ = object.__setattr__
+        set_(self, "norbs", lead.norbs)
+        T = lead.translation.copy()
+        T.setflags(write=False)
+        set_(self, "translation", T)
+        set_(self, "cell_sites", lead.cell_sites)
+        set_(self, "interface", interface)
+        orbs = (np.array(interface)[:, None] * lead.norbs + np.arange(lead.norbs)[None, :]).ravel()
+        orbs.setflags(write=False)
+        set_(self, "interface_orbitals", orbs)
+        idx = {tag: i for i, tag in enumerate(lead.cell_sites)}
+        set_(self, "_pos", tuple(lead._pos[tag] for tag in lead.cell_sites))
+        set_(self, "_onsite", tuple(lead._onsite[tag] for tag in lead.cell_sites))
+        set_(self, "_intra", tuple((idx[a], idx[b], v) for (a, b), v in lead._intra.items()))
+        set_(self, "_inter", tuple((idx[a], idx[b], v) for a, b, v in lead._inter))
+        set_(self, "_A", lead._A_value)
+        names: set[str] = set()
+        for v in list(self._onsite) + [v for *_, v in self._intra] + [v for *_, v in self._inter] + [self._A]:
+            if v is not None and not v.is_const:
+                names.update(v.required + v.optional)
+        set_(self, "_params", frozenset(names))
+        if not self._inter:
+            raise LatticeError("lead has no hopping between unit cells: expected at least one bond to the next cell")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("FinalizedLead is immutable")
+
+    def _cell_pos(self, i: int, m: int) -> np.ndarray | None:
+        p = self._pos[i]
+        if p is None:
+            return None
+        if p.size != self.translation.size:
+            raise LatticeError(
+                f"lead site position {p.tolist()} and translation {self.translation.tolist()} differ in dimension"
+            )
+        return p + m * self.translation
+
+    def _arg(self, i: int, m: int) -> Any:
+        p = self._cell_pos(i, m)
+        return self.cell_sites[i] if p is None else p
+
+    def _cell_matrices(self, m: int, params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """On-site block of cell m and hopping block <cell m|H|cell m+1>."""
+        n, no = len(self.cell_sites), self.norbs
+        h = np.zeros((n * no, n * no), dtype=complex)
+        v = np.zeros((n * no, n * no), dtype=complex)
+        for i, val in enumerate(self._onsite):
+            what = f"lead on-site value of {self.cell_sites[i]!r}"
+            blk = val.evaluate((self._arg(i, m),), params, no, what)
+            if not val.is_const:
+                check_hermitian(blk, what)
+            h[i * no:(i + 1) * no, i * no:(i + 1) * no] += blk
+        for i, j, val in self._intra:
+            what = f"lead hopping {self.cell_sites[i]!r} -> {self.cell_sites[j]!r}"
+            blk = -val.evaluate((self._arg(i, m), self._arg(j, m)), params, no, what)
+            blk = blk * _bond_phase(self._A, self._cell_pos(i, m), self._cell_pos(j, m), params, what)
+            h[i * no:(i + 1) * no, j * no:(j + 1) * no] += blk
+            h[j * no:(j + 1) * no, i * no:(i + 1) * no] += blk.conj().T
+        for i, j, val in self._inter:
+            what = f"lead hopping {self.cell_sites[i]!r} -> next cell {self.cell_sites[j]!r}"
+            blk = -val.evaluate((self._arg(i, m), self._arg(j, m + 1)), params, no, what)
+            blk = blk * _bond_phase(self._A, self._cell_pos(i, m), self._cell_pos(j, m + 1), params, what)
+            v[i * no:(i + 1) * no, j * no:(j + 1) * no] += blk
+        return h, v
+
+    def matrices(self, params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(h_cell, hop)``: the cell Hamiltonian and ``hop = <cell m|H|cell m+1>``.
+
+        Raises
+        ------
+        LatticeError
+            If the lead is not translationally invariant (cells 1 and 2 differ).
+        """
+        params = {} if params is None else params
+        h1, v01 = self._cell_matrices(0, params)
+        h1, v12 = self._cell_matrices(1, params)
+        h2, v23 = self._cell_matrices(2, params)
+        scale = max(1.0, np.max(np.abs(h1)), np.max(np.abs(v12)))
+        for name, a, b in (("on-site/intra-cell", h1, h2), ("inter-cell", v01, v12), ("inter-cell", v12, v23)):
+            diff = np.max(np.abs(a - b))
+            if diff > 1e-11 * scale:
+                raise LatticeError(
+                    f"lead is not translationally invariant: its {name} Hamiltonian differs between "
+                    f"neighbouring cells by {diff:.3g}; expected identical cells (check position-dependent "
+                    "values and the gauge of the vector potential in the lead)"
+                )
+        return h1, v01
+
+
+class System:
+    """A frozen tight-binding system with leads (built by :meth:`Builder.finalized`).
+
+    Attributes
+    ----------
+    sites : tuple
+        Site tags; site ``i`` holds orbitals ``norbs*i ... norbs*i + norbs - 1``.
+    leads : tuple of FinalizedLead
+        In attach order (the S-matrix lead order).
+    norbs : int
+    params : frozenset of str
+        Parameter names used by value functions.
+    """
+
+    __slots__ = ("sites", "leads", "norbs", "params", "_index", "_pos", "_const", "_dyn_onsite",
+                 "_dyn_hops", "_A", "_cache", "_slices")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("System is immutable; build a new one with a Builder")
+
+    @classmethod
+    def _from_builder(cls, b: Builder) -> "System":
+        self = object.__new__(cls)
+        set_ = object.__setattr__
+        sites = tuple(b._onsite)
+        index = {tag: i for i, tag in enumerate(sites)}
+        no = b.norbs
+        for (a, c) in b._hops:
+            for tag in (a, c):
+                if tag not in index:
+                    raise LatticeError(f"hopping ({a!r}, {c!r}): expected both sites in the system, {tag!r} is not")
+        set_(self, "sites", sites)
+        set_(self, "norbs", no)
+        set_(self, "_index", MappingProxyType(index))
+        set_(self, "_pos", tuple(b._pos[t] for t in sites))
+        set_(self, "_A", b._A_value)
+        leads = []
+        for k, (lead, iface) in enumerate(b._leads):
+            missing = [t for t in iface if t not in index]
+            if missing:
+                raise LatticeError(
+                    f"lead {k} is not attached: its interface site(s) {missing[:3]!r} are not sites of the "
+                    "system; expected the lead's cell-0 sites (or the interface= tags) to be in the system"
+                )
+            leads.append(FinalizedLead(lead, tuple(index[t] for t in iface)))
+        set_(self, "leads", tuple(leads))
+        # constant part and dynamic entries
+        rows, cols, vals = [], [], []
+        dyn_on, dyn_hop = [], []
+        eye = np.arange(no)
+        for i, tag in enumerate(sites):
+            v = b._onsite[tag]
+            if v.is_const:
+                rows.append(i * no + np.repeat(eye, no)); cols.append(i * no + np.tile(eye, no))
+                vals.append(v.const.ravel())
+            else:
+                dyn_on.append((i, v))
+        const_hops = []
+        for (a, c), v in b._hops.items():
+            i, j = index[a], index[c]
+            if v.is_const and (b._A_value is None or b._A_value.is_const):
+                const_hops.append((i, j, v))
+            else:
+                dyn_hop.append((i, j, v))
+        if const_hops:
+            ii = np.array([h[0] for h in const_hops]); jj = np.array([h[1] for h in const_hops])
+            blocks = -np.array([h[2].const for h in const_hops])
+            if b._A_value is not None:
+                ph = _peierls_phases(b._A_value, self._positions(ii, "Peierls"), self._positions(jj, "Peierls"), {})
+                blocks = blocks * ph[:, None, None]
+            r = (ii[:, None, None] * no + eye[None, :, None]) + 0 * eye[None, None, :]
+            c = (jj[:, None, None] * no + eye[None, None, :]) + 0 * eye[None, :, None]
+            rows += [r.ravel(), c.ravel()]
+            cols += [c.ravel(), r.ravel()]
+            vals += [blocks.ravel(), blocks.conj().ravel()]
+        n = len(sites) * no
+        if rows:
+            const = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                  shape=(n, n)).tocsr()
+        else:
+            const = sp.csr_matrix((n, n), dtype=complex)
+        const.sum_duplicates()
+        set_(self, "_const", const)
+        set_(self, "_dyn_onsite", tuple(dyn_on))
+        set_(self, "_dyn_hops", tuple(dyn_hop))
+        names: set[str] = set()
+        for _, v in dyn_on:
+            names.update(v.required + v.optional)
+        for *_, v in dyn_hop:
+            names.update(v.required + v.optional)
+        if b._A_value is not None:
+            names.update(b._A_value.required + b._A_value.optional)
+        for lead in leads:
+            names.update(lead._params)
+        set_(self, "params", frozenset(names))
+        set_(self, "_cache", {})
+        self._check_connected(b)
+        from .rgf import find_slices  # local import: rgf imports this module
+        set_(self, "_slices", find_slices(self, b))
+        return self
+
+    # -- helpers -----------------------------------------------------------------
+    def _positions(self, idx: np.ndarray, what: str) -> np.ndarray:
+        out = []
+        for i in idx:
+            p = self._pos[i]
+            if p is None:
+                raise LatticeError(f"{what}: site {self.sites[i]!r} has no position; give add_site(..., pos=...)")
+            out.append(p)
+        return np.array(out, dtype=float).reshape(len(idx), -1)
+
+    def _arg(self, i: int) -> Any:
+        p = self._pos[i]
+        return self.sites[i] if p is None else p
+
+    def _check_connected(self, b: Builder) -> None:
+        if not self.leads:
+            return
+        n = len(self.sites)
+        ij = np.array([(self._index[a], self._index[c]) for (a, c) in b._hops], dtype=int).reshape(-1, 2)
+        graph = sp.coo_matrix((np.ones(len(ij)), (ij[:, 0], ij[:, 1])), shape=(n, n))
+        ncomp, labels = connected_components(graph, directed=False)
+        attached = np.zeros(ncomp, dtype=bool)
+        for lead in self.leads:
+            attached[labels[list(lead.interface)]] = True
+        if not attached.all():
+            bad = np.flatnonzero(~attached[labels])
+            raise LatticeError(
+                f"disconnected system: {len(bad)} site(s) (e.g. {self.sites[bad[0]]!r}) are not connected to any "
+                "lead; expected every site to be linked by hoppings to some lead's interface sites"
+            )
+
+    def _check_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        params = {} if params is None else dict(params)
+        unknown = sorted(set(params) - self.params)
+        if unknown:
+            raise LatticeError(
+                f"unknown parameter(s) {unknown}; this system's value functions take {sorted(self.params)}"
+            )
+        return params
+
+    # -- public API ----------------------------------------------------------------
+    @property
+    def num_orbitals(self) -> int:
+        return len(self.sites) * self.norbs
+
+    def index(self, tag: Hashable) -> int:
+        """Site index of ``tag``."""
+        try:
+            return self._index[tag]
+        except KeyError:
+            raise LatticeError(f"site {tag!r} is not in the system") from None
+
+    def pos(self, tag: Hashable) -> np.ndarray | None:
+        """Position of the site ``tag`` (None if it has none)."""
+        return self._pos[self.index(tag)]
+
+    def hamiltonian(self, params: Mapping[str, Any] | None = None) -> sp.csr_matrix:
+        """The system's Hamiltonian (without leads) as a sparse CSR matrix."""
+        params = self._check_params(params)
+        if not self._dyn_onsite and not self._dyn_hops:
+            return self._const
+        no = self.norbs
+        eye = np.arange(no)
+        rows, cols, vals = [], [], []
+        for i, v in self._dyn_onsite:
+            what = f"on-site value of site {self.sites[i]!r}"
+            blk = v.evaluate((self._arg(i),), params, no, what)
+            check_hermitian(blk, what)
+            rows.append(i * no + np.repeat(eye, no)); cols.append(i * no + np.tile(eye, no)); vals.append(blk.ravel())
+        if self._dyn_hops:
+            ii = np.array([h[0] for h in self._dyn_hops]); jj = np.array([h[1] for h in self._dyn_hops])
+            blocks = np.empty((len(ii), no, no), dtype=complex)
+            for k, (i, j, v) in enumerate(self._dyn_hops):
+                blocks[k] = -v.evaluate((self._arg(i), self._arg(j)), params, no,
+                                        f"hopping {self.sites[i]!r} -> {self.sites[j]!r}")
+            if self._A is not None:
+                ph = _peierls_phases(self._A, self._positions(ii, "Peierls"), self._positions(jj, "Peierls"), params)
+                blocks *= ph[:, None, None]
+            r = (ii[:, None, None] * no + eye[None, :, None]) + 0 * eye[None, None, :]
+            c = (jj[:, None, None] * no + eye[None, None, :]) + 0 * eye[None, :, None]
+            rows += [r.ravel(), c.ravel()]; cols += [c.ravel(), r.ravel()]
+            vals += [blocks.ravel(), blocks.conj().ravel()]
+        n = self.num_orbitals
+        dyn = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+        return (self._const + dyn.tocsr()).tocsr()
+
+    def lead_matrices(self, lead: int, params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(h_cell, hop)`` of lead ``lead`` (see :meth:`FinalizedLead.matrices`)."""
+        params = self._check_params(params)
+        return self._lead(lead).matrices(params)
+
+    def _lead(self, lead: int) -> FinalizedLead:
+        if not isinstance(lead, numbers.Integral) or not 0 <= lead < len(self.leads):
+            raise LatticeError(f"lead index: expected an integer in [0, {len(self.leads)}), got {lead!r}")
+        return self.leads[lead]
+
+    def modes(self, lead: int, energy: float, params: Mapping[str, Any] | None = None):
+        """Propagating and evanescent modes of lead ``lead`` at ``energy`` (a :class:`LeadModes`)."""
+        from .leads import lead_modes
+        h, v = self.lead_matrices(lead, params)
+        return lead_modes(h, v, energy, norbs=self.norbs)
+
+    def smatrix(self, energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto"):
+        """Scattering matrix at ``energy`` (see :func:`lbsym.lattice.smatrix`)."""
+        from .solver import smatrix
+        return smatrix(self, energy, params, method=method)
+
+    @property
+    def has_rgf_slices(self) -> bool:
+        """True if the system is a two-terminal system that the RGF solver can slice."""
+        return self._slices is not None
+
+    def __repr__(self) -> str:
+        return f"<lbsym.lattice.System: {len(self.sites)} sites, norbs={self.norbs}, {len(self.leads)} leads>"
