@@ -24,8 +24,11 @@ Conventions
 This package imports only numpy, scipy and :mod:`lbsym.errors`.
 """
 
+from . import shapes
 from .leads import LeadModes, lead_modes, selfenergy_1d
+from .shapes import chain, cross, hall_bar, hbar, junction, qpc, ring, square_lead, strip
 from .solver import SMatrix, smatrix
+from .sweep import Transmission, disorder_ensemble, energy_sweep, parameter_sweep
 from .system import Builder, FinalizedLead, Lead, System
 
 __all__ = [
@@ -38,4 +41,18 @@ __all__ = [
     "LeadModes",
     "lead_modes",
     "selfenergy_1d",
+    "shapes",
+    "square_lead",
+    "chain",
+    "strip",
+    "ring",
+    "junction",
+    "cross",
+    "hbar",
+    "qpc",
+    "hall_bar",
+    "energy_sweep",
+    "parameter_sweep",
+    "disorder_ensemble",
+    "Transmission",
 ]

@@ -326,6 +326,18 @@ def _peierls_phases(A: Value | None, ra: np.ndarray, rb: np.ndarray, params: Map
     return np.exp(2j * np.pi * np.einsum("ij,ij->i", a_val, ra - rb))
 
 
+def _restore(cls: type, state: dict[str, Any]) -> Any:
+    """Unpickle an immutable object with slots."""
+    obj = object.__new__(cls)
+    for k, v in state.items():
+        if k == "_index":
+            v = MappingProxyType(v)
+        object.__setattr__(obj, k, v)
+    if cls is System:
+        object.__setattr__(obj, "_cache", {})
+    return obj
+
+
 class FinalizedLead:
     """A frozen lead attached to a :class:`System` (see :class:`Lead`)."""
 
@@ -359,6 +371,9 @@ class FinalizedLead:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FinalizedLead is immutable")
+
+    def __reduce__(self):
+        return (_restore, (FinalizedLead, {k: getattr(self, k) for k in self.__slots__}))
 
     def _cell_pos(self, i: int, m: int) -> np.ndarray | None:
         p = self._pos[i]
@@ -441,6 +456,11 @@ class System:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("System is immutable; build a new one with a Builder")
+
+    def __reduce__(self):
+        state = {k: getattr(self, k) for k in self.__slots__ if k != "_cache"}
+        state["_index"] = dict(self._index)
+        return (_restore, (System, state))
 
     @classmethod
     def _from_builder(cls, b: Builder) -> "System":
