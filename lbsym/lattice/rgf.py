@@ -27,7 +27,7 @@ from scipy.linalg import get_lapack_funcs
 
 from ..errors import LatticeError
 from .leads import LeadModes
-from .solver import SMatrix, finish, rhs_and_readout
+from .solver import SingularSolve, SMatrix, finish, rhs_and_readout
 
 __all__ = ["find_slices", "rgf_smatrix"]
 
@@ -130,7 +130,7 @@ def _inverter(w: int):
         if info == 0:
             res, info = getri(lu, piv, lwork=lwork, overwrite_lu=True)
         if info != 0:
-            raise LatticeError(
+            raise SingularSolve(
                 "E - H - Sigma is singular on a slice: the system has a bound state decoupled from the leads "
                 "at this energy; expected an energy away from it"
             )

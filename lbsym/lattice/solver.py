@@ -117,6 +117,14 @@ class SMatrix:
         return f"<lbsym.lattice.SMatrix E={self.energy!r}, modes per lead {modes}>"
 
 
+class SingularSolve(LatticeError):
+    """``E - H - Sigma`` is exactly singular: a bound state decoupled from the leads at E."""
+
+
+#: Largest system (orbitals) for which a singular solve falls back to dense least squares.
+DENSE_FALLBACK = 4000
+
+
 def _check_energy(energy: Any) -> float:
     if isinstance(energy, (bool, np.bool_)):
         raise LatticeError(f"energy: expected a real number, got {energy!r}")
@@ -172,8 +180,14 @@ def finish(blocks: list[list[np.ndarray]], energy: float, modes: list[LeadModes]
     return S
 
 
-def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
-    """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads)."""
+def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
+                   dense: bool = False) -> SMatrix:
+    """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads).
+
+    With ``dense=True`` the system is solved by dense least squares instead,
+    which stays valid at a bound state in the continuum (``E - H - Sigma``
+    singular, the bound state decoupled from the leads' propagating modes).
+    """
     H = fsys.hamiltonian(params)
     n = H.shape[0]
     rows, cols, vals = [], [], []
@@ -191,16 +205,21 @@ def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[L
     for o, rhs in rhs_cols:
         np.add.at(B, (o[:, None], col + np.arange(rhs.shape[1])[None, :]), rhs)
         col += rhs.shape[1]
-    try:
-        lu = spla.splu(M.tocsc())
-    except RuntimeError as exc:
-        raise LatticeError(
-            f"E - H - Sigma is singular at E={energy!r}: the system has a bound state decoupled from all "
-            "leads at this energy; expected an energy away from it"
-        ) from exc
-    psi = lu.solve(B) if nin else B
-    if not np.all(np.isfinite(psi)):
-        raise LatticeError(f"the sparse solve at E={energy!r} produced non-finite values (singular system)")
+    if dense:
+        import scipy.linalg as la
+
+        psi = la.lstsq(M.toarray(), B)[0] if nin else B
+    else:
+        try:
+            lu = spla.splu(M.tocsc())
+        except RuntimeError as exc:
+            raise SingularSolve(
+                f"E - H - Sigma is singular at E={energy!r}: the system has a bound state decoupled from all "
+                "leads at this energy; expected an energy away from it"
+            ) from exc
+        psi = lu.solve(B) if nin else B
+        if not np.all(np.isfinite(psi)):
+            raise SingularSolve(f"the sparse solve at E={energy!r} produced non-finite values (singular system)")
     blocks = []
     offs = np.cumsum([0] + [m.num_modes for m in modes])
     for i, (o, ro) in enumerate(readouts):
@@ -239,7 +258,12 @@ def smatrix(fsys, energy: float, params: Mapping[str, Any] | None = None, *, met
         raise LatticeError("method='rgf' needs a two-terminal system that can be cut into slices; got "
                            f"{len(fsys.leads)} leads or an unsliceable geometry (use method='sparse')")
     modes = prepare_leads(fsys, energy, params)
-    if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
-        from .rgf import rgf_smatrix
-        return rgf_smatrix(fsys, energy, params, modes)
-    return sparse_smatrix(fsys, energy, params, modes)
+    try:
+        if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
+            from .rgf import rgf_smatrix
+            return rgf_smatrix(fsys, energy, params, modes)
+        return sparse_smatrix(fsys, energy, params, modes)
+    except SingularSolve:
+        if fsys.num_orbitals > DENSE_FALLBACK:
+            raise
+        return sparse_smatrix(fsys, energy, params, modes, dense=True)
