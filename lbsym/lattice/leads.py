@@ -120,6 +120,10 @@ def _split_group(Q: np.ndarray, lam: complex, V: np.ndarray, parity: np.ndarray,
 
     Returns a list of (vector, velocity) normalized to unit current.
     """
+    if Q.shape[1] == 1:
+        q = Q[:, 0] / np.linalg.norm(Q[:, 0])
+        vel = float(np.real(q.conj() @ (1j * (lam * (V @ q) - np.conj(lam) * (V.conj().T @ q)))))
+        return [(q, vel)]
     Q, _ = np.linalg.qr(Q)
     J = Q.conj().T @ (1j * (lam * V - np.conj(lam) * V.conj().T)) @ Q
     J = 0.5 * (J + J.conj().T)
@@ -142,6 +146,43 @@ def _split_group(Q: np.ndarray, lam: complex, V: np.ndarray, parity: np.ndarray,
             out.append((block[:, j], vel[start + j]))
         start = stop
     return out
+
+
+def _bloch_solutions(h: np.ndarray, V: np.ndarray, E: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All 2n Bloch factors ``lambda`` (inf where infinite), their vectors phi (n x 2n), and a finite mask.
+
+    Three routes, by the structure of V (all solve the same problem):
+
+    * ``V = c * 1``: ``phi`` are eigenvectors of ``h`` and each gives the two
+      roots of ``c lambda^2 - (E - eps_n) lambda + conj(c) = 0``;
+    * ``V`` well conditioned: ordinary eigenproblem of the transfer matrix
+      ``[[0, 1], [-V^-1 V^dagger, V^-1 (E - h)]]``;
+    * otherwise the generalized eigenproblem (singular V allowed).
+    """
+    n = h.shape[0]
+    c = V[0, 0]
+    if np.array_equal(V, c * np.eye(n)) and c != 0:
+        eps, U = np.linalg.eigh(0.5 * (h + h.conj().T))
+        b = E - eps
+        disc = np.sqrt((b * b - 4 * abs(c) ** 2).astype(complex))
+        q = b + np.where(np.real(np.conj(b) * disc) >= 0, disc, -disc)  # no cancellation
+        lam1 = q / (2 * c)
+        lam2 = np.conj(c) / (c * lam1)
+        lam = np.concatenate([lam1, lam2])
+        return lam, np.hstack([U, U]), np.ones(2 * n, dtype=bool)
+    eye = np.eye(n)
+    if np.linalg.cond(V) < 1e6:
+        Vinv = np.linalg.inv(V)
+        T = np.block([[np.zeros((n, n)), eye], [-Vinv @ V.conj().T, Vinv @ (E * eye - h)]])
+        lam, vecs = la.eig(T)
+        return lam, vecs[:n, :], np.ones(2 * n, dtype=bool)
+    A = np.block([[np.zeros((n, n)), eye], [-V.conj().T, E * eye - h]])
+    B = np.block([[eye, np.zeros((n, n))], [np.zeros((n, n)), V]])
+    (alpha, beta), vecs = la.eig(A, B, homogeneous_eigvals=True)
+    finite = np.abs(beta) > 1e-12 * np.maximum(np.abs(alpha), 1.0)
+    lam = np.full(2 * n, np.inf, dtype=complex)
+    lam[finite] = alpha[finite] / beta[finite]
+    return lam, vecs[:n, :], finite
 
 
 def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
@@ -179,13 +220,7 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
     if np.abs(V).max() == 0:
         raise LatticeError("lead inter-cell hopping is zero: expected a lead connected from cell to cell")
     hs, Vs, Es = h / scale, V / scale, energy / scale
-    eye = np.eye(n)
-    A = np.block([[np.zeros((n, n)), eye], [-Vs.conj().T, Es * eye - hs]])
-    B = np.block([[eye, np.zeros((n, n))], [np.zeros((n, n)), Vs]])
-    (alpha, beta), vecs = la.eig(A, B, homogeneous_eigvals=True)
-    finite = np.abs(beta) > 1e-12 * np.maximum(np.abs(alpha), 1.0)
-    lam = np.full(2 * n, np.inf, dtype=complex)
-    lam[finite] = alpha[finite] / beta[finite]
+    lam, phi_all, finite = _bloch_solutions(hs, Vs, Es)
     absl = np.abs(lam)
     with np.errstate(divide="ignore"):
         loglam = np.where(finite, np.log(np.where(absl > 0, absl, 1e-300)), np.inf)
@@ -198,7 +233,6 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
             "expected an energy farther from the band edge (shift it by ~1e-6)"
         )
     decaying = finite & ~prop & (loglam < 0)
-    phi_all = vecs[:n, :]
     parity = _orbital_parity(n, norbs)
     # group degenerate propagating modes
     pidx = list(np.flatnonzero(prop))

@@ -141,13 +141,16 @@ def prepare_leads(fsys, energy: float, params: Mapping[str, Any]) -> list[LeadMo
     """Modes of every lead; raise if no lead has an open channel."""
     if not fsys.leads:
         raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
-    modes = []
+    modes, seen = [], {}
     for k, lead in enumerate(fsys.leads):
         h, v = lead.matrices(params)
-        try:
-            modes.append(lead_modes(h, v, energy, norbs=fsys.norbs))
-        except LatticeError as exc:
-            raise LatticeError(f"lead {k}: {exc}") from None
+        key = (h.tobytes(), v.tobytes(), h.shape)
+        if key not in seen:  # identical leads (e.g. both ends of a strip) share one mode computation
+            try:
+                seen[key] = lead_modes(h, v, energy, norbs=fsys.norbs)
+            except LatticeError as exc:
+                raise LatticeError(f"lead {k}: {exc}") from None
+        modes.append(seen[key])
     if sum(m.num_modes for m in modes) == 0:
         raise LatticeError(
             f"energy {energy!r} lies outside every band of all leads: no propagating modes, so no S-matrix; "

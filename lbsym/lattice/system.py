@@ -342,7 +342,7 @@ class FinalizedLead:
     """A frozen lead attached to a :class:`System` (see :class:`Lead`)."""
 
     __slots__ = ("norbs", "translation", "cell_sites", "interface", "interface_orbitals",
-                 "_pos", "_onsite", "_intra", "_inter", "_A", "_params")
+                 "_pos", "_onsite", "_intra", "_inter", "_A", "_params", "_const_matrices")
 
     def __init__(self, lead: Lead, interface: tuple[int, ...]) -> None:
         set_ = object.__setattr__
@@ -368,6 +368,12 @@ class FinalizedLead:
         set_(self, "_params", frozenset(names))
         if not self._inter:
             raise LatticeError("lead has no hopping between unit cells: expected at least one bond to the next cell")
+        set_(self, "_const_matrices", None)
+        if not names:  # parameter-free lead: check and freeze its matrices once
+            h, v = self.matrices({})
+            h.setflags(write=False)
+            v.setflags(write=False)
+            set_(self, "_const_matrices", (h, v))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FinalizedLead is immutable")
@@ -421,6 +427,8 @@ class FinalizedLead:
         LatticeError
             If the lead is not translationally invariant (cells 1 and 2 differ).
         """
+        if self._const_matrices is not None:
+            return self._const_matrices
         params = {} if params is None else params
         h1, v01 = self._cell_matrices(0, params)
         h1, v12 = self._cell_matrices(1, params)
