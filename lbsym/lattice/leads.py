@@ -102,11 +102,13 @@ class LeadModes:
 
 
 def _fix_phase(vecs: np.ndarray) -> np.ndarray:
-    for j in range(vecs.shape[1]):
-        mag = np.abs(vecs[:, j])
-        i = int(np.flatnonzero(mag >= (1 - 1e-6) * mag.max())[0])
-        vecs[:, j] *= np.conj(vecs[i, j]) / mag[i]
-    return vecs
+    """Make the largest component (the first within 1e-6 of the largest) of each column real positive."""
+    if vecs.shape[1] == 0:
+        return vecs
+    mag = np.abs(vecs)
+    first = np.argmax(mag >= (1 - 1e-6) * mag.max(axis=0), axis=0)
+    cols = np.arange(vecs.shape[1])
+    return vecs * (np.conj(vecs[first, cols]) / mag[first, cols])[None, :]
 
 
 def _orbital_parity(n: int, norbs: int) -> np.ndarray:
@@ -234,40 +236,47 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
         )
     decaying = finite & ~prop & (loglam < 0)
     parity = _orbital_parity(n, norbs)
-    # group degenerate propagating modes
-    pidx = list(np.flatnonzero(prop))
-    out_modes, in_modes = [], []
-    while pidx:
-        i0 = pidx.pop(0)
-        group = [i0] + [j for j in pidx if abs(lam[j] - lam[i0]) < 1e-8]
-        pidx = [j for j in pidx if j not in group]
-        lam0 = np.mean(lam[group])
-        lam0 /= abs(lam0)
-        for vec, vel in _split_group(phi_all[:, group], lam0, Vs, parity, 1.0):
-            if abs(vel) < edge_tol:
-                raise LatticeError(
-                    f"energy {energy!r} is within ~{(vel / 2) ** 2 * scale:.1e} of a band edge of the lead "
-                    f"(a mode with velocity {vel * scale:.2e} is opening); expected an energy farther from "
-                    "the band edge (shift it by ~1e-6)"
-                )
-            vec = vec / np.sqrt(abs(vel))
-            k = float(np.angle(lam0))
-            (out_modes if vel > 0 else in_modes).append((k, len(out_modes) + len(in_modes), vec, lam0, vel * scale))
-    if len(out_modes) != len(in_modes):
+    # group degenerate propagating modes (equal lambda), sorted by momentum
+    pidx = np.flatnonzero(prop)
+    pidx = pidx[np.argsort(np.angle(lam[pidx]), kind="stable")]
+    cuts = np.flatnonzero(np.abs(np.diff(lam[pidx])) >= 1e-8) + 1
+    groups = np.split(pidx, cuts) if len(pidx) else []
+    single = np.array([g[0] for g in groups if len(g) == 1], dtype=int)
+    q = phi_all[:, single]
+    q = q / np.linalg.norm(q, axis=0)
+    lam_s = lam[single] / np.abs(lam[single])
+    vel_s = -2 * np.imag(lam_s * np.einsum("ij,ij->j", q.conj(), Vs @ q))
+    k_all = [np.angle(lam_s)]
+    vec_all, lam_all, vel_all = [q], [lam_s], [vel_s]
+    for g in groups:
+        if len(g) > 1:
+            lam0 = np.mean(lam[g])
+            lam0 /= abs(lam0)
+            pairs = _split_group(phi_all[:, g], lam0, Vs, parity, 1.0)
+            vec_all.append(np.array([p[0] for p in pairs]).T)
+            vel_all.append(np.array([p[1] for p in pairs]))
+            lam_all.append(np.full(len(pairs), lam0))
+            k_all.append(np.full(len(pairs), np.angle(lam0)))
+    vecs = np.hstack(vec_all) if vec_all else np.zeros((n, 0), complex)
+    vels, lams, ks = np.concatenate(vel_all), np.concatenate(lam_all), np.concatenate(k_all)
+    if len(vels) and np.min(np.abs(vels)) < edge_tol:
+        vmin = float(np.min(np.abs(vels)))
         raise LatticeError(
-            f"lead mode count mismatch: {len(out_modes)} outgoing vs {len(in_modes)} incoming modes at energy "
+            f"energy {energy!r} is within ~{(vmin / 2) ** 2 * scale:.1e} of a band edge of the lead "
+            f"(a mode with velocity {vmin * scale:.2e} is opening); expected an energy farther from "
+            "the band edge (shift it by ~1e-6)"
+        )
+    vecs = _fix_phase(vecs / np.sqrt(np.abs(vels) * scale))
+    order = np.lexsort((np.arange(len(ks)), np.round(ks, 9)))
+    vecs, vels, lams = vecs[:, order], vels[order] * scale, lams[order]
+    out, inc = vels > 0, vels < 0
+    if out.sum() != inc.sum():
+        raise LatticeError(
+            f"lead mode count mismatch: {int(out.sum())} outgoing vs {int(inc.sum())} incoming modes at energy "
             f"{energy!r}; expected equal numbers (is the lead Hamiltonian Hermitian?)"
         )
-
-    def pack(modes):
-        modes.sort(key=lambda m: (round(m[0], 9), m[1]))
-        if not modes:
-            return np.zeros((n, 0), complex), np.zeros(0, complex), np.zeros(0)
-        phi = _fix_phase(np.array([m[2] for m in modes]).T.copy())
-        return phi / np.sqrt(scale), np.array([m[3] for m in modes]), np.array([m[4] for m in modes])
-
-    phi_out, lam_out, vel_out = pack(out_modes)
-    phi_in, lam_in, vel_in = pack(in_modes)
+    phi_out, lam_out, vel_out = vecs[:, out], lams[out], vels[out]
+    phi_in, lam_in, vel_in = vecs[:, inc], lams[inc], vels[inc]
     ev = np.flatnonzero(decaying)
     phi_ev = phi_all[:, ev]
     norms = np.linalg.norm(phi_ev, axis=0)
@@ -279,14 +288,17 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
             f"lead mode basis is incomplete: found {phi_ret.shape[1]} outgoing/decaying modes, expected {n} "
             "(cell size); the inter-cell hopping may be too singular: choose a larger unit cell"
         )
-    cond = np.linalg.cond(phi_ret)
+    try:
+        phi_ret_inv = np.linalg.inv(phi_ret)
+        cond = np.linalg.norm(phi_ret, 1) * np.linalg.norm(phi_ret_inv, 1)
+    except np.linalg.LinAlgError:
+        cond = np.inf
     if not np.isfinite(cond) or cond > 1e11:
         raise LatticeError(
             f"lead mode basis is (nearly) linearly dependent (condition number {cond:.1e}); this happens for "
             "unit cells whose inter-cell hopping is singular with a defective (Jordan) structure: expected a "
             "unit cell whose inter-cell hopping has full rank"
         )
-    phi_ret_inv = np.linalg.inv(phi_ret)
     sigma = (V @ (phi_ret * lam_ret[None, :])) @ phi_ret_inv
     arrays = dict(phi_out=phi_out, phi_in=phi_in, lambda_out=lam_out, lambda_in=lam_in,
                   velocity_out=vel_out, velocity_in=vel_in, phi_ret=phi_ret, lambda_ret=lam_ret,

@@ -108,11 +108,14 @@ def _blocks(fsys, params: Mapping[str, Any]):
     up = sc == sr + 1
     Ud = np.zeros((max(ns - 1, 0), wmax, wmax), dtype=complex)
     np.add.at(Ud, (sr[up], lr[up], lc[up]), H.data[up])
-    diag = None
+    diag = scalar = None
     if ns > 1 and np.all(sl.sizes == wmax) and np.all(lr[up] == lc[up]):
         d = Ud[:, np.arange(wmax), np.arange(wmax)]
-        diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
-    out = (Hd, Ud, diag)
+        if np.all(d == d[0, 0]) and d[0, 0] != 0:
+            scalar = complex(d[0, 0])  # U = c * 1 on every slice (uniform strips)
+        else:
+            diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
+    out = (Hd, Ud, diag, scalar)
     if const:
         for a in (Hd, Ud):
             a.setflags(write=False)
@@ -139,10 +142,47 @@ def _inverter(w: int):
     return inv
 
 
+def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
+    """The sweep when every inter-slice hopping is ``c * 1``: fewest operations per slice.
+
+    With ``|c| = 1`` the phases of the chains are collected at the end:
+    ``X_s = conj(c)^s Xt_s``, ``Z_s = c^s Zt_s`` and ``Q`` gains ``Zt_{s-1} Xt_s``.
+    """
+    cc = abs(c) ** 2
+    unit = cc == 1.0
+    didx = np.arange(w) * (w + 1)
+    small = w <= 24
+    if small:  # fold E into all diagonal blocks at once (cheap for narrow slices)
+        EmH = mHd[: N + 1].copy()
+        EmH.reshape(N + 1, -1)[:, didx] += energy
+    for s in range(1, N + 1):
+        if small:
+            a = EmH[s] - g if unit else EmH[s] - cc * g
+        else:
+            a = mHd[s] - g if unit else mHd[s] - cc * g
+            a.ravel()[didx] += energy
+        if s == N:
+            a[np.ix_(pR, pR)] -= sigma_R
+        g = inv(a)
+        if unit:
+            X = g @ X
+            Q += Z @ X
+            Z = Z @ g
+        else:
+            X = g @ (np.conj(c) * X)
+            zb = c * Z
+            Q += zb @ X
+            Z = zb @ g
+    if unit:
+        X = X * np.conj(c) ** N
+        Z = Z * c ** N
+    return g, X, Z, Q
+
+
 def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
     """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
     sl = fsys._slices
-    mHd, Ud, diag = _blocks(fsys, params)
+    mHd, Ud, diag, scalar = _blocks(fsys, params)
     sizes = sl.sizes
     N = len(sizes) - 1
     (rhsL, roL, subL), (rhsR, roR, subR) = (rhs_and_readout(m) for m in modes)
@@ -174,6 +214,10 @@ def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[Lead
     X = g @ bL
     Z = RL @ g
     Q = Z @ bL
+    if scalar is not None and N > 0:
+        g, X, Z, Q = _sweep_scalar(mHd, g, X, Z, Q, scalar, energy, N, int(sizes[0]), pR,
+                                   modes[1].selfenergy, inv)
+        N = 0  # swept
     for s in range(1, N + 1):
         wp, w = int(sizes[s - 1]), int(sizes[s])
         if diag is not None:
