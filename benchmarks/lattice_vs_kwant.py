@@ -78,7 +78,13 @@ def _kwant_case(case, arrays):
             lead = kwant.Builder(kwant.TranslationalSymmetry(tuple(T)))
             for x, y in cell:
                 lead[lat(x, y)] = 0.0
-            lead[lat.neighbors()] = hop
+            lead_hop = hop
+            if kind != "hbar" and T[1] != 0:
+                # Kwant evaluates lead values at its fundamental domain, not where the lead is:
+                # pin y to the lead's own cell so the gauge matches the system's at the interface
+                y_cell = float(cell[0][1])
+                lead_hop = peierls(lambda r, A=A, y=y_cell: A(np.array([r[0], y])))
+            lead[lat.neighbors()] = lead_hop
             syst.attach_lead(lead)
         return syst.finalized(), {}
     if kind == "chain":
@@ -118,10 +124,13 @@ def _kwant_case(case, arrays):
         def flux_hop(a, b, phi):
             return -t * np.exp(2j * np.pi * phi)
 
+        def spread_hop(a, b, phi):
+            return -t * np.exp(2j * np.pi * phi / nb)
+
         for k in range(nb):
             j, i = loop[k], loop[k + 1]
             if case["spread"]:
-                syst[i, j] = lambda a, b, phi, nb=nb: -t * np.exp(2j * np.pi * phi / nb)
+                syst[i, j] = spread_hop
             elif i == L and j == upper[1]:
                 syst[i, j] = flux_hop
             else:
