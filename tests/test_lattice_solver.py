@@ -213,3 +213,33 @@ def test_sparse_handles_shared_interface_and_many_leads():
     S = b.finalized().smatrix(0.3)
     assert S.unitarity_error() < 1e-12
     np.testing.assert_allclose(S.data, S.data.T, atol=1e-12)  # time-reversal symmetric
+
+
+def test_add_flux_on_a_loop_equals_ring_shape():
+    # the ring of shapes.ring(1, 2) rebuilt by hand with Builder.add_flux
+    b = Builder()
+    for s in ("L", "R", ("u", 1), ("d", 1), ("d", 2)):
+        b.add_site(s)
+    b.add_hopping("L", ("u", 1)); b.add_hopping(("u", 1), "R")
+    b.add_hopping(("d", 1), "L"); b.add_hopping(("d", 2), ("d", 1)); b.add_hopping("R", ("d", 2))
+    b.add_flux(["L", ("d", 1), ("d", 2), "R", ("u", 1)], "phi")  # counter-clockwise
+    b.attach_lead(Lead.chain(-1), interface=["L"])
+    b.attach_lead(Lead.chain(1), interface=["R"])
+    mine, ref = b.finalized(), shapes.ring(1, 2)
+    for phi in (0.0, 0.21, 0.5):
+        np.testing.assert_allclose(mine.smatrix(0.4, {"phi": phi}).data, ref.smatrix(0.4, {"phi": phi}).data,
+                                   atol=1e-12)
+    with pytest.raises(LatticeError, match="expected a bond"):
+        b.add_flux(["L", "R", ("d", 1)], 0.1)
+
+
+def test_uniform_field_flux_per_plaquette_in_vector_potential():
+    # product of matrix elements around one plaquette = exp(2 pi i B)
+    s = shapes.strip(2, 2, field=0.13)
+    H = s.hamiltonian().toarray()
+    i = {tag: s.index(tag) for tag in s.sites}
+    loop = [(0, 0), (1, 0), (1, 1), (0, 1)]
+    prod = 1.0
+    for a, c in zip(loop, loop[1:] + loop[:1]):
+        prod *= H[i[c], i[a]]  # element from a to the next site c
+    np.testing.assert_allclose(prod, np.exp(2j * np.pi * 0.13), atol=1e-14)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Source", "Combo", "PhaseHop", "Gauge", "Saddle", "Shifted"]
+__all__ = ["Source", "Combo", "PhaseHop", "FluxBond", "Gauge", "Saddle", "Shifted"]
 
 _P = inspect.Parameter
 
@@ -101,6 +101,26 @@ class PhaseHop:
     def __call__(self, a: Any, b: Any, **kw: Any) -> complex:
         kw = {k: v for k, v in kw.items() if v is not None}
         return self.t((a, b), kw) * np.exp(2j * np.pi * self.fraction * self.flux((a, b), kw))
+
+
+class FluxBond:
+    """A hopping value (constant matrix or function) times ``exp(2 pi i * sign * flux)``."""
+
+    def __init__(self, value: Any, flux: Any, sign: float) -> None:
+        self.value = value
+        self.flux = Source(flux, 2)
+        self.sign = float(sign)
+        req, opt = set(self.flux.required), set(self.flux.optional)
+        if callable(value):
+            inner = Source(value, 2)
+            req |= inner.required
+            opt |= inner.optional
+        self.__signature__ = _signature(2, req, opt)
+
+    def __call__(self, a: Any, b: Any, **kw: Any) -> Any:
+        kw = {k: v for k, v in kw.items() if v is not None}
+        base = Source(self.value, 2)((a, b), kw) if callable(self.value) else self.value
+        return np.asarray(base) * np.exp(2j * np.pi * self.sign * self.flux((a, b), kw))
 
 
 class Gauge:

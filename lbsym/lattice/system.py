@@ -173,6 +173,31 @@ class Builder(_SiteStore):
             )
         self._hops[(a, b)] = value
 
+    def add_flux(self, loop: Sequence[Hashable], flux: Any) -> None:
+        """Thread a flux ``Phi/Phi0`` through a closed loop of existing bonds (Peierls phase on one bond).
+
+        ``loop = [s0, s1, ..., s_{n-1}]`` lists the sites counter-clockwise;
+        every consecutive pair (and ``s_{n-1}, s0``) must already be bonded.
+        The closing element ``H[s0, s_{n-1}]`` is multiplied by
+        ``exp(2 pi i Phi/Phi0)``, so the product of the matrix elements
+        around the loop, ``H[s1, s0] H[s2, s1] ... H[s0, s_{n-1}]``, gains
+        that phase.  ``flux`` is a number or a parameter name (str).
+        """
+        from ._callables import FluxBond
+
+        loop = list(loop)
+        if len(loop) < 3:
+            raise LatticeError(f"add_flux: expected a loop of at least 3 sites, got {len(loop)}")
+        for a, c in zip(loop, loop[1:] + loop[:1]):
+            if (a, c) not in self._hops and (c, a) not in self._hops:
+                raise LatticeError(f"add_flux: expected a bond between consecutive loop sites {a!r} and {c!r}, "
+                                   "got none (add the hoppings first)")
+        a, c = loop[0], loop[-1]
+        key, sign = ((a, c), 1.0) if (a, c) in self._hops else ((c, a), -1.0)
+        old = self._hops[key]
+        value = FluxBond(old.const if old.is_const else old.func, flux, sign)
+        self._hops[key] = make_value(value, self.norbs, 2, f"hopping {key[0]!r} -> {key[1]!r}", onsite=False)
+
     def attach_lead(self, lead: "Lead", interface: Iterable[Hashable] | None = None) -> int:
         """Attach a semi-infinite lead; return its index (leads are numbered in attach order).
 
