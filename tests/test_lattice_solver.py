@@ -243,3 +243,15 @@ def test_uniform_field_flux_per_plaquette_in_vector_potential():
     for a, c in zip(loop, loop[1:] + loop[:1]):
         prod *= H[i[c], i[a]]  # element from a to the next site c
     np.testing.assert_allclose(prod, np.exp(2j * np.pi * 0.13), atol=1e-14)
+
+
+def test_qpc_staircase_steps_where_buttiker_puts_them():
+    # saddle point: plateaus at integers, steps (T = n + 1/2) at E - V0 = hbar w_y (n + 1/2)
+    q = shapes.qpc(24, 61, omega_x=0.08, omega_y=0.3)
+    E, wy = -3.2, 0.3  # 0.8 above the band bottom -4
+    for n in range(3):
+        step = (E + 4) - wy * (n + 0.5)
+        plateau = step - wy / 2
+        assert abs(q.smatrix(E, {"V0": plateau}).transmission(1, 0) - (n + 1)) < 0.02
+        # lattice (non-parabolic) corrections shift the steps slightly
+        assert abs(q.smatrix(E, {"V0": step}).transmission(1, 0) - (n + 0.5)) < 0.15

@@ -116,7 +116,7 @@ def energy_sweep(
     --------
     >>> from lbsym.lattice import shapes
     >>> s = shapes.strip(3, 4)
-    >>> [round(x, 9) for x in energy_sweep(s, [-3.5, -2.5], quantity=Transmission(1, 0))]
+    >>> [round(x, 9) for x in energy_sweep(s, [-3.2, -1.5], quantity=Transmission(1, 0))]
     [1.0, 2.0]
     """
     pts = [(float(e), params) for e in np.ravel(np.asarray(list(energies), dtype=float))]
