@@ -1,5 +1,7 @@
 """Property tests (hypothesis): unitarity, current conservation, Onsager reciprocity."""
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
@@ -7,7 +9,9 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from lbsym.errors import LatticeError
 from lbsym.lattice import Builder, Lead, shapes
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# more examples: LBSYM_HYPOTHESIS_EXAMPLES=500 pytest tests/test_lattice_properties.py
+SETTINGS = settings(max_examples=int(os.environ.get("LBSYM_HYPOTHESIS_EXAMPLES", 25)), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _solve(system, E, params=None, method="auto"):

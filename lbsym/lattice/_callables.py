@@ -18,6 +18,12 @@ __all__ = ["Source", "Combo", "PhaseHop", "FluxBond", "Gauge", "Saddle", "Shifte
 _P = inspect.Parameter
 
 
+def _phase(x: float) -> complex:
+    """``exp(2 pi i x)`` with ``x`` reduced modulo 1 first (exactly periodic, accurate for large x)."""
+    x = float(x)
+    return complex(np.exp(2j * np.pi * (x - np.round(x))))
+
+
 def _signature(n_pos: int, required: set[str], optional: set[str] = frozenset()) -> inspect.Signature:
     params = [_P(f"pos{i}", _P.POSITIONAL_ONLY) for i in range(n_pos)]
     params += [_P(n, _P.KEYWORD_ONLY) for n in sorted(required)]
@@ -100,7 +106,7 @@ class PhaseHop:
 
     def __call__(self, a: Any, b: Any, **kw: Any) -> complex:
         kw = {k: v for k, v in kw.items() if v is not None}
-        return self.t((a, b), kw) * np.exp(2j * np.pi * self.fraction * self.flux((a, b), kw))
+        return self.t((a, b), kw) * _phase(self.fraction * self.flux((a, b), kw))
 
 
 class FluxBond:
@@ -120,7 +126,7 @@ class FluxBond:
     def __call__(self, a: Any, b: Any, **kw: Any) -> Any:
         kw = {k: v for k, v in kw.items() if v is not None}
         base = Source(self.value, 2)((a, b), kw) if callable(self.value) else self.value
-        return np.asarray(base) * np.exp(2j * np.pi * self.sign * self.flux((a, b), kw))
+        return np.asarray(base) * _phase(self.sign * self.flux((a, b), kw))
 
 
 class Gauge:

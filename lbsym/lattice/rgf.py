@@ -115,7 +115,8 @@ def _blocks(fsys, params: Mapping[str, Any]):
             scalar = complex(d[0, 0])  # U = c * 1 on every slice (uniform strips)
         else:
             diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
-    out = (Hd, Ud, diag, scalar)
+    hnorm = float(max(np.abs(Hd).max(), np.abs(Ud).max() if Ud.size else 0.0))
+    out = (Hd, Ud, diag, scalar, hnorm)
     if const:
         for a in (Hd, Ud):
             a.setflags(write=False)
@@ -123,7 +124,15 @@ def _blocks(fsys, params: Mapping[str, Any]):
     return out
 
 
-def _inverter(w: int):
+def _inverter(w: int, limit: float):
+    """Slice inverter (LAPACK getrf + getri); refuses results larger than ``limit``.
+
+    A huge left-connected Green's function means the part of the system
+    left of the slice has a (nearly) real pole: a state decoupled from lead
+    0 at this energy.  The recursion then loses all precision while the
+    S-matrix may still look unitary, so the caller falls back to the sparse
+    solver instead.
+    """
     getrf, getri, getri_lwork = get_lapack_funcs(("getrf", "getri", "getri_lwork"), dtype=np.complex128)
     lwork, _ = getri_lwork(w)
     lwork = int(np.real(lwork))
@@ -132,10 +141,10 @@ def _inverter(w: int):
         lu, piv, info = getrf(a, overwrite_a=True)
         if info == 0:
             res, info = getri(lu, piv, lwork=lwork, overwrite_lu=True)
-        if info != 0:
+        if info != 0 or not np.abs(res).max() < limit:
             raise SingularSolve(
-                "E - H - Sigma is singular on a slice: the system has a bound state decoupled from the leads "
-                "at this energy; expected an energy away from it"
+                "E - H - Sigma is (nearly) singular on a slice of the RGF recursion: part of the system has a "
+                "bound state decoupled from the leads at this energy"
             )
         return res
 
@@ -182,7 +191,7 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
 def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
     """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
     sl = fsys._slices
-    mHd, Ud, diag, scalar = _blocks(fsys, params)
+    mHd, Ud, diag, scalar, hnorm = _blocks(fsys, params)
     sizes = sl.sizes
     N = len(sizes) - 1
     (rhsL, roL, subL), (rhsR, roR, subR) = (rhs_and_readout(m) for m in modes)
@@ -193,11 +202,13 @@ def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[Lead
     bR = np.zeros((wN, rhsR.shape[1]), complex); bR[pR] = rhsR
     RR = np.zeros((roR.shape[0], wN), complex); RR[:, pR] = roR
     invs = {}
+    hscale = max(abs(energy), hnorm, max(float(np.abs(m.selfenergy).max()) for m in modes))
+    limit = 1e10 / hscale
 
     def inv(a):
         w = a.shape[0]
         if w not in invs:
-            invs[w] = _inverter(w)
+            invs[w] = _inverter(w, limit)
         return invs[w](a)
 
     def diag_block(s):

@@ -248,6 +248,11 @@ def smatrix(fsys, energy: float, params: Mapping[str, Any] | None = None, *, met
     method : {'auto', 'sparse', 'rgf'}
         'rgf' (recursive Green's function, two-terminal systems that slice)
         or 'sparse' (sparse LU, any system).  'auto' picks 'rgf' when possible.
+        If a slice of the RGF recursion is (nearly) singular (part of the
+        system holds a state decoupled from a lead at this energy) the
+        sparse solver is used instead; if the whole problem is singular (a
+        bound state in the continuum) a dense least-squares solve is used
+        for systems up to ``DENSE_FALLBACK`` orbitals.
 
     Returns
     -------
@@ -264,7 +269,10 @@ def smatrix(fsys, energy: float, params: Mapping[str, Any] | None = None, *, met
     try:
         if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
             from .rgf import rgf_smatrix
-            return rgf_smatrix(fsys, energy, params, modes)
+            try:
+                return rgf_smatrix(fsys, energy, params, modes)
+            except SingularSolve:
+                pass  # a slice is (nearly) singular: the sparse LU of the whole system is still fine
         return sparse_smatrix(fsys, energy, params, modes)
     except SingularSolve:
         if fsys.num_orbitals > DENSE_FALLBACK:
