@@ -125,9 +125,9 @@ def _blocks(fsys, params: Mapping[str, Any]):
 
 
 def _inverter(w: int, limit: float):
-    """Slice inverter (LAPACK getrf + getri); refuses results larger than ``limit``.
+    """Slice inverter (LAPACK getrf + getri); refuses LU pivots smaller than ``limit``.
 
-    A huge left-connected Green's function means the part of the system
+    A tiny pivot (a huge left-connected Green's function) means the part of the system
     left of the slice has a (nearly) real pole: a state decoupled from lead
     0 at this energy.  The recursion then loses all precision while the
     S-matrix may still look unitary, so the caller falls back to the sparse
@@ -139,9 +139,11 @@ def _inverter(w: int, limit: float):
 
     def inv(a: np.ndarray) -> np.ndarray:
         lu, piv, info = getrf(a, overwrite_a=True)
-        if info == 0:
+        if info == 0 and np.abs(np.diagonal(lu)).min() > limit:  # no (nearly) vanishing pivot
             res, info = getri(lu, piv, lwork=lwork, overwrite_lu=True)
-        if info != 0 or not np.abs(res).max() < limit:
+        else:
+            info = 1
+        if info != 0:
             raise SingularSolve(
                 "E - H - Sigma is (nearly) singular on a slice of the RGF recursion: part of the system has a "
                 "bound state decoupled from the leads at this energy"
@@ -203,7 +205,7 @@ def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[Lead
     RR = np.zeros((roR.shape[0], wN), complex); RR[:, pR] = roR
     invs = {}
     hscale = max(abs(energy), hnorm, max(float(np.abs(m.selfenergy).max()) for m in modes))
-    limit = 1e10 / hscale
+    limit = 1e-10 * hscale
 
     def inv(a):
         w = a.shape[0]
