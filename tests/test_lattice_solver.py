@@ -265,3 +265,18 @@ def test_rgf_falls_back_when_a_slice_is_singular():
         ref = r.smatrix(0.0, {"phi": phi}, method="sparse")
         np.testing.assert_allclose(S.data, ref.data, atol=1e-10)
         assert abs(S.transmission(1, 0) - 0.5) < 1e-4
+
+
+def test_spin_flip_impurity_closed_form():
+    # eps + b sigma_x: the sigma_x eigen-channels see eps +- b; S in the (up, down) basis
+    eps, bx, k = 0.4, 0.7, 1.3
+    s = shapes.chain({0: eps * shapes.SIGMA_0 + bx * shapes.SIGMA_X}, norbs=2)
+    S = s.smatrix(-2 * np.cos(k))
+    tk = lambda e: 2j * np.sin(k) / (2j * np.sin(k) - e)  # noqa: E731
+    Hd = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+    t = Hd @ np.diag([tk(eps + bx), tk(eps - bx)]) @ Hd
+    np.testing.assert_allclose(S.submatrix(1, 0), t, atol=1e-12)
+    np.testing.assert_allclose(S.submatrix(0, 0), t - np.eye(2), atol=1e-12)
+    # the same with the impurity matrix as a function of a parameter
+    s2 = shapes.chain({0: lambda pos, b: eps * shapes.SIGMA_0 + b * shapes.SIGMA_X}, norbs=2)
+    np.testing.assert_allclose(s2.smatrix(-2 * np.cos(k), {"b": bx}).data, S.data, atol=1e-14)

@@ -26,7 +26,21 @@ This package imports only numpy, scipy and :mod:`lbsym.errors`.
 
 from . import shapes
 from .leads import LeadModes, lead_modes, selfenergy_1d
-from .shapes import chain, cross, hall_bar, hbar, junction, qpc, ring, square_lead, strip
+from .shapes import (
+    SIGMA_0,
+    SIGMA_X,
+    SIGMA_Y,
+    SIGMA_Z,
+    chain,
+    cross,
+    hall_bar,
+    hbar,
+    junction,
+    qpc,
+    ring,
+    square_lead,
+    strip,
+)
 from .solver import SMatrix, smatrix
 from .sweep import Transmission, disorder_ensemble, energy_sweep, parameter_sweep
 from .system import Builder, FinalizedLead, Lead, System
@@ -55,4 +69,8 @@ __all__ = [
     "parameter_sweep",
     "disorder_ensemble",
     "Transmission",
+    "SIGMA_0",
+    "SIGMA_X",
+    "SIGMA_Y",
+    "SIGMA_Z",
 ]

@@ -81,13 +81,18 @@ class Combo:
     def __call__(self, *args: Any, **kw: Any) -> np.ndarray:
         pos = args[: self.n_pos]
         kw = {k: v for k, v in kw.items() if v is not None}
-        return sum(s(pos, kw) * m for s, m in self.terms)
+        return sum(_times(s(pos, kw), m) for s, m in self.terms)
 
     def value(self) -> Any:
         """The constant value if constant, else self (a function)."""
         if self.is_const:
-            return sum(s.value * m for s, m in self.terms)
+            return sum(_times(s.value, m) for s, m in self.terms)
         return self
+
+
+def _times(v: Any, m: np.ndarray) -> np.ndarray:
+    """A scalar times the matrix m, or a matrix value times m (matrix product)."""
+    return v * m if np.ndim(v) == 0 else np.asarray(v, dtype=complex) @ m
 
 
 class PhaseHop:

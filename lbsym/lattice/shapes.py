@@ -178,6 +178,7 @@ def chain(
     right: int | None = None,
     t: float = 1.0,
     eps: Any = 0.0,
+    norbs: int = 1,
     finalize: bool = True,
 ) -> System | Builder:
     """A 1D chain with impurities, and two semi-infinite 1D leads.
@@ -185,7 +186,9 @@ def chain(
     Parameters
     ----------
     impurities : mapping site -> on-site energy
-        Extra on-site energies (numbers, parameter names or ``f(pos, **params)``).
+        Extra on-site energies (numbers, parameter names or ``f(pos, **params)``;
+        with ``norbs=2`` also 2x2 Hermitian matrices, e.g. a spin-flip
+        impurity ``eps * SIGMA_0 + b * SIGMA_X``).
     left, right : int, optional
         The system holds sites ``left..right`` (tags ``(n,)``); default: the
         smallest and largest impurity site (0 if none).
@@ -221,17 +224,20 @@ def chain(
     if lo > hi or keys[0] < lo or keys[-1] > hi:
         raise LatticeError(f"chain: expected left <= impurity sites <= right, got left={lo}, right={hi}, "
                            f"impurities at {keys}")
-    b = Builder()
+    norbs = _check_norbs(norbs, None, None)
+    eye = np.eye(norbs)
+    b = Builder(norbs)
     for n in range(lo, hi + 1):
-        terms = [(eps, np.eye(1))]
+        terms = [(eps, eye)]
         if n in impurities:
-            terms.append((impurities[n], np.eye(1)))
+            terms.append((impurities[n], eye))
         value = Combo(terms, 1)
         b.add_site((n,), value.value() if value.is_const else value)
     for n in range(lo, hi):
         b.add_hopping((n + 1,), (n,), t)
-    b.attach_lead(Lead.chain(-1, t=t, eps=_lead_eps(eps)), interface=[(lo,)])
-    b.attach_lead(Lead.chain(+1, t=t, eps=_lead_eps(eps)), interface=[(hi,)])
+    lead_eps = Combo([(eps, eye)], 1) if isinstance(eps, str) else eps
+    b.attach_lead(Lead.chain(-1, t=t, eps=lead_eps, norbs=norbs), interface=[(lo,)])
+    b.attach_lead(Lead.chain(+1, t=t, eps=lead_eps, norbs=norbs), interface=[(hi,)])
     return b.finalized() if finalize else b
 
 
