@@ -25,7 +25,6 @@ from typing import Any, Mapping
 import numpy as np
 from scipy.linalg import get_lapack_funcs
 
-from ..errors import LatticeError
 from .leads import LeadModes
 from .solver import SingularSolve, SMatrix, finish, rhs_and_readout
 

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import LatticeError
-from ._values import Value, as_matrix, check_hermitian, make_value, param_names
+from ._values import Value, check_hermitian, make_value, param_names
 
 __all__ = ["Builder", "Lead", "System", "FinalizedLead"]
 
