@@ -280,3 +280,11 @@ def test_spin_flip_impurity_closed_form():
     # the same with the impurity matrix as a function of a parameter
     s2 = shapes.chain({0: lambda pos, b: eps * shapes.SIGMA_0 + b * shapes.SIGMA_X}, norbs=2)
     np.testing.assert_allclose(s2.smatrix(-2 * np.cos(k), {"b": bx}).data, S.data, atol=1e-14)
+
+
+@pytest.mark.parametrize("t", [np.exp(0.3j), 0.8 * np.exp(-0.7j), 1.3])
+@pytest.mark.parametrize("W", [3, 30])
+def test_rgf_equals_sparse_for_complex_uniform_hopping(t, W):
+    s = shapes.strip(W, 6, t=t, disorder=1.0, seed=1)
+    np.testing.assert_allclose(s.smatrix(-0.9, method="rgf").data, s.smatrix(-0.9, method="sparse").data,
+                               atol=1e-10)
