@@ -17,6 +17,7 @@ float array) or, for a site without a position, its tag.
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -101,7 +102,10 @@ class Value:
 def as_matrix(raw: Any, norbs: int, what: str) -> np.ndarray:
     """Convert a number or array to a complex ``norbs x norbs`` matrix, checking finiteness."""
     if isinstance(raw, numbers.Number) and not isinstance(raw, bool):
-        mat = complex(raw) * np.eye(norbs, dtype=complex)
+        c = complex(raw)
+        if not (math.isfinite(c.real) and math.isfinite(c.imag)):
+            raise LatticeError(f"{what}: expected finite values, got {raw!r}")
+        return np.array([[c]]) if norbs == 1 else c * np.eye(norbs, dtype=complex)
     else:
         try:
             mat = np.array(raw, dtype=complex)
@@ -118,6 +122,10 @@ def as_matrix(raw: Any, norbs: int, what: str) -> np.ndarray:
 
 def check_hermitian(mat: np.ndarray, what: str) -> None:
     """Raise LatticeError unless ``mat`` (an on-site block) is Hermitian."""
+    if mat.shape == (1, 1):
+        if mat[0, 0].imag != 0:
+            raise LatticeError(f"{what}: on-site energy must be real (Hermitian H), got {mat[0, 0]!r}")
+        return
     err = np.max(np.abs(mat - mat.conj().T)) if mat.size else 0.0
     if err > 1e-12 * max(1.0, np.max(np.abs(mat))):
         if mat.shape == (1, 1):

@@ -20,13 +20,16 @@ with ``U`` are elementwise.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 from scipy.linalg import get_lapack_funcs
 
 from .leads import LeadModes
 from .solver import SingularSolve, SMatrix, finish, rhs_and_readout
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .system import System
 
 __all__ = ["find_slices", "rgf_smatrix"]
 
@@ -189,7 +192,7 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
     return g, X, Z, Q
 
 
-def rgf_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
+def rgf_smatrix(fsys: "System", energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
     """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
     sl = fsys._slices
     mHd, Ud, diag, scalar, hnorm = _blocks(fsys, params)

@@ -22,7 +22,7 @@ Conventions
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +30,9 @@ import scipy.sparse.linalg as spla
 
 from ..errors import LatticeError
 from .leads import LeadModes, lead_modes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .system import System
 
 __all__ = ["SMatrix", "smatrix"]
 
@@ -137,7 +140,7 @@ def _check_energy(energy: Any) -> float:
     return e.real
 
 
-def prepare_leads(fsys, energy: float, params: Mapping[str, Any]) -> list[LeadModes]:
+def prepare_leads(fsys: "System", energy: float, params: Mapping[str, Any]) -> list[LeadModes]:
     """Modes of every lead; raise if no lead has an open channel."""
     if not fsys.leads:
         raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
@@ -183,7 +186,7 @@ def finish(blocks: list[list[np.ndarray]], energy: float, modes: list[LeadModes]
     return S
 
 
-def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
+def sparse_smatrix(fsys: "System", energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
                    dense: bool = False) -> SMatrix:
     """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads).
 
@@ -236,7 +239,7 @@ def sparse_smatrix(fsys, energy: float, params: Mapping[str, Any], modes: list[L
     return finish(blocks, energy, modes)
 
 
-def smatrix(fsys, energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto") -> SMatrix:
+def smatrix(fsys: "System", energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto") -> SMatrix:
     """Scattering matrix of a finalized system at ``energy``.
 
     Parameters

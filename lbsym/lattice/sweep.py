@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sys
 from concurrent.futures import Executor
 from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
@@ -22,6 +24,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
 import numpy as np
 
 from ..errors import LatticeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .system import System
 
 __all__ = ["energy_sweep", "parameter_sweep", "disorder_ensemble", "Transmission"]
 
@@ -99,7 +104,7 @@ def _execute(task: Callable[..., list], args_for: Callable[[range], tuple], n: i
 
 
 def energy_sweep(
-    system,
+    system: "System",
     energies: Iterable[float],
     params: Mapping[str, Any] | None = None,
     *,
@@ -125,7 +130,7 @@ def energy_sweep(
 
 
 def parameter_sweep(
-    system,
+    system: "System",
     energy: float,
     param_values: Iterable[Mapping[str, Any]],
     *,
@@ -143,7 +148,7 @@ def parameter_sweep(
 
 
 def disorder_ensemble(
-    build: Callable[[np.random.Generator], Any],
+    build: Callable[[np.random.Generator], "System"],
     n_samples: int,
     energies: float | Sequence[float],
     *,
