@@ -15,11 +15,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sys
 from concurrent.futures import Executor
-from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TextIO
 
 import numpy as np
 
