@@ -107,5 +107,8 @@ def test_onsager_in_field_multiterminal(B, U, seed, E, shape):
 def test_ring_flux_period_one(n_up, n_down, phi, E):
     r = shapes.ring(n_up, n_down)
     T = _solve(r, E, {"phi": phi}).transmission(1, 0)
+    # at a bound state in the continuum T(E, phi) jumps at the BIC's flux: skip those points, where the
+    # rounding of phi + 1 alone changes the answer
+    assume(abs(_solve(r, E, {"phi": phi + 1e-7}).transmission(1, 0) - T) < 1e-4)
     T1 = _solve(r, E, {"phi": phi + 1}).transmission(1, 0)
     assert abs(T - T1) < 1e-10
