@@ -18,9 +18,11 @@ Conventions
   ``exp(2 pi i A(r_mid) . (r_a - r_b))`` (midpoint rule, exact for ``A``
   linear in position such as the Landau gauge ``A = (-B y, 0)``, for which
   each plaquette holds flux ``B`` (in Phi0) counter-clockwise).  An explicit
-  flux on one bond is just a hopping value ``t * exp(-2 pi i phi)`` (note the
-  minus sign of ``H = -t``): the product of the matrix elements ``H[a, b]``
-  around a loop then carries ``exp(2 pi i Phi/Phi0)``.
+  flux through a loop: :meth:`Builder.add_flux` ``(loop, flux)``, or by hand
+  a hopping value ``t * exp(2 pi i phi)`` on one bond ``(a, b)``, which makes
+  ``H[a, b] = -t exp(2 pi i phi)``; the product of the matrix elements along
+  the loop (each from one site to the next, counter-clockwise) then carries
+  ``exp(2 pi i Phi/Phi0)``.
 * Values may be functions ``f(pos, **params)`` (on-site) or
   ``f(pos_a, pos_b, **params)`` (hopping) of named parameters, so one built
   system serves a whole sweep: ``system.smatrix(E, params={...})``.
