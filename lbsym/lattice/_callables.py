@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Source", "Combo", "PhaseHop", "FluxBond", "Gauge", "Saddle", "Shifted"]
+__all__ = ["Source", "Combo", "PhaseHop", "FluxBond", "Gauge", "GaugeChange", "Saddle", "Shifted"]
 
 _P = inspect.Parameter
 
@@ -156,6 +156,17 @@ class Gauge:
         else:
             A[:, 1] = B * r[:, 0]
         return A
+
+
+class GaugeChange:
+    """``chi(pos) = B x y``: turns the Landau gauge ``(-B y, 0)`` into ``(0, B x)`` (``A + grad chi``)."""
+
+    def __init__(self, flux: Any) -> None:
+        self.flux = Source(flux, 1)
+        self.__signature__ = _signature(1, self.flux.required, self.flux.optional)
+
+    def __call__(self, pos: np.ndarray, **kw: Any) -> float:
+        return float(self.flux((pos,), kw) * pos[0] * pos[1])
 
 
 class Saddle:

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import LatticeError
-from ._callables import Combo, Gauge, PhaseHop, Saddle, Shifted
+from ._callables import Combo, Gauge, GaugeChange, PhaseHop, Saddle, Shifted
 from .system import Builder, Lead, System
 
 __all__ = [
@@ -386,18 +386,21 @@ def strip(
     return b.finalized() if finalize else b
 
 
-def cross(W: int, arm: int, *, field: Any = None, t: float = 1.0, finalize: bool = True) -> System | Builder:
+def cross(W: int, arm: int, *, field: Any = None, field_everywhere: bool = True, t: float = 1.0,
+          finalize: bool = True) -> System | Builder:
     """A four-terminal cross: a W x W centre with four arms of width W and length ``arm``.
 
     Leads: 0 left (-x), 1 right (+x), 2 bottom (-y), 3 top (+y).  ``field``
-    (flux per plaquette) uses the clipped Landau gauge
-    ``A = (-B clip(y, 0, W-1), 0)``: the field fills the horizontal band
-    (centre, left and right arms and leads); the vertical arms and leads are
-    field-free.
+    (flux per plaquette, number or parameter name) fills the whole plane:
+    Landau gauge ``A = (-B y, 0)`` in the system and the horizontal leads,
+    ``(0, B x)`` in the vertical leads (gauge change ``chi = B x y`` at their
+    interfaces).  With ``field_everywhere=False`` the clipped gauge
+    ``A = (-B clip(y, 0, W-1), 0)`` is used instead: the field then fills
+    only the horizontal band, the vertical arms and leads are field-free.
     """
     W = _check_int("W", W, 1)
     arm = _check_int("arm", arm, 0)
-    A = None if field is None else Gauge(field, "x", 0.0, W - 1.0)
+    A = None if field is None else (Gauge(field, "x") if field_everywhere else Gauge(field, "x", 0.0, W - 1.0))
     b = Builder(vector_potential=A)
     sites = [(x, y) for x in range(-arm, W + arm) for y in range(W)]
     sites += [(x, y) for x in range(W) for y in list(range(-arm, 0)) + list(range(W, W + arm))]
@@ -405,8 +408,16 @@ def cross(W: int, arm: int, *, field: Any = None, t: float = 1.0, finalize: bool
     specs = [([(-arm, y) for y in range(W)], (-1, 0)), ([(W + arm - 1, y) for y in range(W)], (1, 0)),
              ([(x, -arm) for x in range(W)], (0, -1)), ([(x, W + arm - 1) for x in range(W)], (0, 1))]
     for cell, T in specs:
-        b.attach_lead(square_lead(cell, T, t=t, vector_potential=A))
+        _attach_square_lead(b, cell, T, t, A, field, field_everywhere)
     return b.finalized() if finalize else b
+
+
+def _attach_square_lead(b: Builder, cell, T, t, A, field, field_everywhere: bool) -> None:
+    """Attach a square lead; vertical leads in a full field get the gauge (0, B x)."""
+    if A is not None and field_everywhere and T[1] != 0:
+        b.attach_lead(square_lead(cell, T, t=t, vector_potential=Gauge(field, "y")), gauge=GaugeChange(field))
+    else:
+        b.attach_lead(square_lead(cell, T, t=t, vector_potential=A))
 
 
 def hbar(
@@ -486,6 +497,7 @@ def hall_bar(
     probe_length: int = 2,
     probe_centers: tuple[int, int] | None = None,
     field: Any = "phi",
+    field_everywhere: bool = True,
     t: float = 1.0,
     finalize: bool = True,
 ) -> System | Builder:
@@ -496,10 +508,13 @@ def hall_bar(
     ``L/4`` and ``3L/4``), ``probe_length`` long.  Leads, counter-clockwise:
     0 left, 1 bottom-left, 2 bottom-right, 3 right, 4 top-right, 5 top-left.
 
-    ``field``: flux per plaquette (Phi0, default parameter ``'phi'``) in the
-    bar and the current leads 0 and 3, clipped Landau gauge
-    ``A = (-B clip(y, 0, W-1), 0)``; the probe arms and leads are field-free
-    (in the quantum Hall regime the Hall resistance stays quantized).
+    ``field``: flux per plaquette (Phi0, default parameter ``'phi'``)
+    everywhere: Landau gauge ``A = (-B y, 0)`` in the bar and the current
+    leads 0 and 3, ``(0, B x)`` in the probe leads (gauge change
+    ``chi = B x y`` at their interfaces).  With ``field_everywhere=False``
+    the clipped gauge ``A = (-B clip(y, 0, W-1), 0)`` puts the field in the
+    bar and the current leads only (field-free probes; in the quantum Hall
+    regime the Hall resistance stays quantized).
     """
     W = _check_int("W", W, 1)
     L = _check_int("L", L, 1)
@@ -510,7 +525,7 @@ def hall_bar(
     if starts[0] < 0 or starts[1] + pw > L or starts[0] + pw > starts[1]:
         raise LatticeError(f"hall_bar: probes must fit in the bar without overlapping; got probe_centers={centers}, "
                            f"probe_width={pw}, L={L}")
-    A = None if field is None else Gauge(field, "x", 0.0, W - 1.0)
+    A = None if field is None else (Gauge(field, "x") if field_everywhere else Gauge(field, "x", 0.0, W - 1.0))
     b = Builder(vector_potential=A)
     sites = [(x, y) for x in range(L) for y in range(W)]
     for x0 in starts:
@@ -520,5 +535,5 @@ def hall_bar(
     top = [([(x, W + pl - 1) for x in range(x0, x0 + pw)], (0, 1)) for x0 in starts[::-1]]
     specs = [([(0, y) for y in range(W)], (-1, 0)), *bottom, ([(L - 1, y) for y in range(W)], (1, 0)), *top]
     for cell, T in specs:
-        b.attach_lead(square_lead(cell, T, t=t, vector_potential=A))
+        _attach_square_lead(b, cell, T, t, A, field, field_everywhere)
     return b.finalized() if finalize else b

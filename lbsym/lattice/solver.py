@@ -155,13 +155,36 @@ def prepare_leads(fsys: "System", energy: float, params: Mapping[str, Any]) -> l
                 seen[key] = lead_modes(h, v, energy, norbs=fsys.norbs)
             except LatticeError as exc:
                 raise LatticeError(f"lead {k}: {exc}") from None
-        modes.append(seen[key])
+        m = seen[key]
+        d = lead.interface_phases(params)
+        modes.append(m if d is None else _gauge_transformed(m, d))
     if sum(m.num_modes for m in modes) == 0:
         raise LatticeError(
             f"energy {energy!r} lies outside every band of all leads: no propagating modes, so no S-matrix; "
             "expected an energy inside at least one lead band"
         )
     return modes
+
+
+def _gauge_transformed(m: LeadModes, d: np.ndarray) -> LeadModes:
+    """Modes of a lead in its own gauge, expressed in the system's gauge at the interface.
+
+    ``psi_lead = D psi_system`` with ``D = diag(d)``: vectors get ``D^dagger``,
+    matrices on the interface ``D^dagger M D``.
+    """
+    dc = np.conj(d)
+    arrays = dict(
+        phi_out=dc[:, None] * m.phi_out, phi_in=dc[:, None] * m.phi_in,
+        lambda_out=m.lambda_out, lambda_in=m.lambda_in,
+        velocity_out=m.velocity_out, velocity_in=m.velocity_in,
+        phi_ret=dc[:, None] * m.phi_ret, lambda_ret=m.lambda_ret,
+        phi_ret_inv=m.phi_ret_inv * d[None, :],
+        selfenergy=dc[:, None] * m.selfenergy * d[None, :],
+        hop=dc[:, None] * m.hop * d[None, :],
+    )
+    for a in arrays.values():
+        a.setflags(write=False)
+    return LeadModes(**arrays)
 
 
 def rhs_and_readout(m: LeadModes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -136,7 +136,7 @@ class Builder(_SiteStore):
     def __init__(self, norbs: int = 1, *, vector_potential: VectorPotential | None = None) -> None:
         super().__init__(norbs, vector_potential)
         self._hops: dict[tuple[Hashable, Hashable], Value] = {}
-        self._leads: list[tuple[Lead, tuple[Hashable, ...]]] = []
+        self._leads: list[tuple[Lead, tuple[Hashable, ...], Value | None]] = []
 
     def add_site(self, tag: Hashable, onsite: Any = 0.0, *, pos: Sequence[float] | None = None) -> None:
         """Add (or overwrite) a site with on-site energy ``onsite``.
@@ -200,7 +200,8 @@ class Builder(_SiteStore):
         value = FluxBond(old.const if old.is_const else old.func, flux, sign)
         self._hops[key] = make_value(value, self.norbs, 2, f"hopping {key[0]!r} -> {key[1]!r}", onsite=False)
 
-    def attach_lead(self, lead: "Lead", interface: Iterable[Hashable] | None = None) -> int:
+    def attach_lead(self, lead: "Lead", interface: Iterable[Hashable] | None = None, *,
+                    gauge: Callable[..., float] | None = None) -> int:
         """Attach a semi-infinite lead; return its index (leads are numbered in attach order).
 
         Parameters
@@ -210,6 +211,13 @@ class Builder(_SiteStore):
             The system sites forming the lead's cell 0, one per lead cell site
             in the order of ``lead.cell_sites``.  Default: the lead's own cell
             tags, which must then be sites of this builder.
+        gauge : callable, optional
+            ``chi(pos, **params)`` when the lead uses its own vector potential
+            ``A_lead = A_system + grad chi`` (in flux quanta), e.g. a Landau
+            gauge along the lead's own axis so that it is translationally
+            invariant in a field.  The lead's modes are gauge-transformed by
+            ``exp(-2 pi i chi)`` at the interface sites, so transmissions are
+            those of one global gauge; mode momenta are the lead gauge's.
         """
         if not isinstance(lead, Lead):
             raise LatticeError(f"attach_lead: expected a Lead, got {type(lead).__name__}")
@@ -222,7 +230,12 @@ class Builder(_SiteStore):
             raise LatticeError(
                 f"attach_lead: expected {len(lead)} interface sites (one per lead cell site), got {len(iface)}"
             )
-        self._leads.append((lead, iface))
+        gauge_value = None
+        if gauge is not None:
+            if not callable(gauge):
+                raise LatticeError(f"attach_lead gauge: expected a function chi(pos, **params), got {gauge!r}")
+            gauge_value = make_value(gauge, 1, 1, "lead gauge function", onsite=False)
+        self._leads.append((lead, iface, gauge_value))
         return len(self._leads) - 1
 
     def finalized(self) -> "System":
@@ -369,9 +382,11 @@ class FinalizedLead:
     """A frozen lead attached to a :class:`System` (see :class:`Lead`)."""
 
     __slots__ = ("norbs", "translation", "cell_sites", "interface", "interface_orbitals",
-                 "_pos", "_onsite", "_intra", "_inter", "_A", "_params", "_const_matrices")
+                 "_pos", "_onsite", "_intra", "_inter", "_A", "_params", "_const_matrices",
+                 "_gauge", "_gauge_args")
 
-    def __init__(self, lead: Lead, interface: tuple[int, ...]) -> None:
+    def __init__(self, lead: Lead, interface: tuple[int, ...], gauge: Value | None = None,
+                 gauge_args: tuple[Any, ...] = ()) -> None:
         set_ = object.__setattr__
         set_(self, "norbs", lead.norbs)
         T = lead.translation.copy()
@@ -392,11 +407,16 @@ class FinalizedLead:
         for v in list(self._onsite) + [v for *_, v in self._intra] + [v for *_, v in self._inter] + [self._A]:
             if v is not None and not v.is_const:
                 names.update(v.required + v.optional)
+        matrix_names = frozenset(names)
+        set_(self, "_gauge", gauge)
+        set_(self, "_gauge_args", tuple(gauge_args))
+        if gauge is not None and not gauge.is_const:
+            names.update(gauge.required + gauge.optional)
         set_(self, "_params", frozenset(names))
         if not self._inter:
             raise LatticeError("lead has no hopping between unit cells: expected at least one bond to the next cell")
         set_(self, "_const_matrices", None)
-        if not names:  # parameter-free lead: check and freeze its matrices once
+        if not matrix_names:  # parameter-free lead: check and freeze its matrices once
             h, v = self.matrices({})
             h.setflags(write=False)
             v.setflags(write=False)
@@ -407,6 +427,21 @@ class FinalizedLead:
 
     def __reduce__(self):
         return (_restore, (FinalizedLead, {k: getattr(self, k) for k in self.__slots__}))
+
+    def interface_phases(self, params: Mapping[str, Any] | None = None) -> np.ndarray | None:
+        """``exp(2 pi i chi(r_s))`` per interface orbital for a lead in its own gauge (None if none).
+
+        With ``attach_lead(..., gauge=chi)`` the lead uses the vector potential
+        ``A_lead = A_system + grad chi``; its wavefunctions relate to the
+        system's by ``psi_lead = exp(2 pi i chi) psi``, applied at the
+        interface sites ``s``.
+        """
+        if self._gauge is None:
+            return None
+        params = {} if params is None else params
+        chi = np.array([np.real(self._gauge.evaluate((arg,), params, 1, "lead gauge function")[0, 0])
+                        for arg in self._gauge_args])
+        return np.repeat(np.exp(2j * np.pi * chi), self.norbs)
 
     def _cell_pos(self, i: int, m: int) -> np.ndarray | None:
         p = self._pos[i]
@@ -514,14 +549,16 @@ class System:
         set_(self, "_pos", tuple(b._pos[t] for t in sites))
         set_(self, "_A", b._A_value)
         leads = []
-        for k, (lead, iface) in enumerate(b._leads):
+        for k, (lead, iface, gauge) in enumerate(b._leads):
             missing = [t for t in iface if t not in index]
             if missing:
                 raise LatticeError(
                     f"lead {k} is not attached: its interface site(s) {missing[:3]!r} are not sites of the "
                     "system; expected the lead's cell-0 sites (or the interface= tags) to be in the system"
                 )
-            leads.append(FinalizedLead(lead, tuple(index[t] for t in iface)))
+            idx = tuple(index[t] for t in iface)
+            args = tuple(self._arg(i) for i in idx)
+            leads.append(FinalizedLead(lead, idx, gauge, args))
         set_(self, "leads", tuple(leads))
         # constant part and dynamic entries
         rows, cols, vals = [], [], []

@@ -1,0 +1,361 @@
+"""The scattering matrix as an immutable value with labelled ports.
+
+Conventions
+-----------
+Outgoing amplitudes = S . incoming amplitudes, both normalised to unit
+current, so current conservation is S^dagger S = 1.  Every row and column
+belongs to a :class:`Port` ``(lead, channel[, spin])``; a two-port has ports
+``(left, right)`` and is ``[[r, t'], [t, r']]``: ``t`` = S[right, left] is the
+amplitude for an electron coming in from the left to go out on the right.
+
+``transmission(out_lead, in_lead)`` is the sum of |s_mn|^2 over the channels
+m of ``out_lead`` and n of ``in_lead`` (the T_{ij} of the Landauer-Büttiker
+formula, from lead j to lead i).
+
+Symbols may carry *relations* (``R1 = 1 - T1``: the reflection probability of
+a barrier is a symbol of its own so that results print as a textbook prints
+them) and admissible *ranges* (``0 < T1 < 1``) used when sampling random
+admissible points for numeric checks.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import sympy as sp
+
+from .algebra import PolarAlgebra
+from .errors import ParameterError, PortError, ShapeError, UnitarityError
+
+__all__ = ["Port", "SMatrix"]
+
+
+class Port(NamedTuple):
+    """A scattering channel: lead name, channel index, optional spin label."""
+
+    lead: Any
+    channel: int = 0
+    spin: Any = None
+
+    def __str__(self) -> str:
+        s = f"{self.lead}:{self.channel}"
+        return s if self.spin is None else f"{s}{self.spin}"
+
+
+def _as_port(p: Any) -> Port:
+    if isinstance(p, Port):
+        return p
+    if isinstance(p, tuple):
+        return Port(*p)
+    return Port(p, 0)
+
+
+Ranges = Mapping[sp.Symbol, tuple[float, float]]
+
+
+class SMatrix:
+    """An immutable scattering matrix with labelled ports.
+
+    Parameters
+    ----------
+    matrix
+        Square matrix (anything ``sympy.ImmutableMatrix`` accepts).
+    ports
+        One label per row: a :class:`Port`, a tuple ``(lead, channel[, spin])``
+        or a bare lead name (channel 0).  Default: leads ``0 .. n-1``.
+    relations
+        Mapping ``symbol -> expression`` that the symbols obey, e.g.
+        ``{R1: 1 - T1}``.  Used by :meth:`is_unitary` and by checks.
+    ranges
+        Admissible open intervals of the symbols, e.g. ``{T1: (0, 1)}``, for
+        sampling random admissible points.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> T = sp.Symbol("T", positive=True)
+    >>> S = SMatrix([[sp.I*sp.sqrt(1 - T), sp.sqrt(T)], [sp.sqrt(T), sp.I*sp.sqrt(1 - T)]],
+    ...             ports=["L", "R"])
+    >>> S.transmission("R", "L")
+    T
+    >>> S.is_unitary()
+    True
+    """
+
+    __slots__ = ("_matrix", "_ports", "_relations", "_ranges")
+
+    def __init__(
+        self,
+        matrix: Any,
+        ports: Sequence[Any] | None = None,
+        *,
+        relations: Mapping[sp.Symbol, sp.Expr] | None = None,
+        ranges: Ranges | None = None,
+    ) -> None:
+        try:
+            m = sp.ImmutableMatrix(matrix)
+        except (TypeError, ValueError) as exc:
+            raise ShapeError(f"an S-matrix must be a square matrix; got {matrix!r}") from exc
+        if m.rows != m.cols:
+            raise ShapeError(f"an S-matrix must be square; got shape {m.shape}")
+        if ports is None:
+            ports = list(range(m.rows))
+        ports = tuple(_as_port(p) for p in ports)
+        if len(ports) != m.rows:
+            raise ShapeError(
+                f"{m.rows}x{m.cols} S-matrix needs {m.rows} port labels; got {len(ports)}"
+            )
+        if len(set(ports)) != len(ports):
+            dup = sorted({str(p) for p in ports if ports.count(p) > 1})
+            raise PortError(f"port labels must be distinct; repeated: {', '.join(dup)}")
+        object.__setattr__(self, "_matrix", m)
+        object.__setattr__(self, "_ports", ports)
+        object.__setattr__(self, "_relations", dict(relations or {}))
+        object.__setattr__(self, "_ranges", dict(ranges or {}))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("SMatrix is immutable; use substituted() or other methods")
+
+    # ---------------------------------------------------------------- data
+    @property
+    def matrix(self) -> sp.ImmutableMatrix:
+        """The matrix (rows: outgoing ports, columns: incoming ports)."""
+        return self._matrix
+
+    @property
+    def ports(self) -> tuple[Port, ...]:
+        return self._ports
+
+    @property
+    def relations(self) -> dict[sp.Symbol, sp.Expr]:
+        return dict(self._relations)
+
+    @property
+    def ranges(self) -> dict[sp.Symbol, tuple[float, float]]:
+        return dict(self._ranges)
+
+    @property
+    def leads(self) -> tuple[Any, ...]:
+        """Lead names in port order, each once."""
+        seen: list[Any] = []
+        for p in self._ports:
+            if p.lead not in seen:
+                seen.append(p.lead)
+        return tuple(seen)
+
+    @property
+    def free_symbols(self) -> set[sp.Symbol]:
+        return set(self._matrix.free_symbols)
+
+    def __len__(self) -> int:
+        return len(self._ports)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, SMatrix)
+            and self._ports == other._ports
+            and self._matrix == other._matrix
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._ports, self._matrix))
+
+    def __repr__(self) -> str:
+        ports = ", ".join(str(p) for p in self._ports)
+        return f"SMatrix(ports=[{ports}], matrix={self._matrix.tolist()!r})"
+
+    def _port_indices(self, lead: Any) -> list[int]:
+        idx = [i for i, p in enumerate(self._ports) if p.lead == lead]
+        if not idx:
+            if isinstance(lead, Port) or isinstance(lead, tuple):
+                p = _as_port(lead)
+                if p in self._ports:
+                    return [self._ports.index(p)]
+            raise PortError(
+                f"no lead {lead!r}; this S-matrix has leads {list(self.leads)!r}"
+            )
+        return idx
+
+    def __getitem__(self, key: tuple[Any, Any]) -> sp.Expr:
+        """``S[out_port, in_port]``: one amplitude (ports or bare lead names)."""
+        out, inn = key
+        (i,) = self._single(out)
+        (j,) = self._single(inn)
+        return self._matrix[i, j]
+
+    def _single(self, p: Any) -> list[int]:
+        idx = self._port_indices(p)
+        if len(idx) != 1:
+            raise PortError(f"lead {p!r} has {len(idx)} channels; name a port (lead, channel)")
+        return idx
+
+    # -------------------------------------------------------------- blocks
+    def submatrix(self, out_lead: Any, in_lead: Any) -> sp.ImmutableMatrix:
+        """Block of amplitudes from the channels of ``in_lead`` to ``out_lead``."""
+        rows = self._port_indices(out_lead)
+        cols = self._port_indices(in_lead)
+        return self._matrix.extract(rows, cols)
+
+    def _algebra(self, exprs: Iterable[sp.Expr]) -> PolarAlgebra:
+        return PolarAlgebra(exprs)
+
+    def transmission(self, out_lead: Any, in_lead: Any) -> sp.Expr:
+        """T_{out,in} = sum over channels of |s|^2, in textbook (cosine) form."""
+        block = list(self.submatrix(out_lead, in_lead))
+        alg = self._algebra(block)
+        if len(block) == 1:
+            return alg.abs2_expr(alg.to_field(block[0]))
+        total = alg.zero
+        for s in block:
+            f = alg.to_field(s)
+            total += f * alg.conj(f)
+        return alg.real_expr(total)
+
+    def reflection(self, lead: Any) -> sp.Expr:
+        """R_lead = sum over the lead's channels of |s|^2 back into the lead."""
+        return self.transmission(lead, lead)
+
+    def transmission_matrix(self) -> sp.ImmutableMatrix:
+        """Matrix of T_ij (lead j to lead i) over :attr:`leads`."""
+        leads = self.leads
+        return sp.ImmutableMatrix(
+            [[self.transmission(i, j) for j in leads] for i in leads]
+        )
+
+    # ------------------------------------------------------------ algebra
+    @property
+    def conjugate(self) -> "SMatrix":
+        """Element-wise complex conjugate (the time-reversed partner's transpose)."""
+        return self._replace(self._matrix.conjugate())
+
+    @property
+    def dagger(self) -> "SMatrix":
+        return self._replace(self._matrix.H)
+
+    def _replace(self, m: Any) -> "SMatrix":
+        return SMatrix(m, self._ports, relations=self._relations, ranges=self._ranges)
+
+    def substituted(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "SMatrix":
+        """A new SMatrix with symbols replaced (by name or by symbol)."""
+        subs = self._resolve(dict(values or {}, **kw))
+        m = self._matrix.subs(subs)
+        rel = {k: v.subs(subs) for k, v in self._relations.items() if k not in subs}
+        rng = {k: v for k, v in self._ranges.items() if k not in subs}
+        return SMatrix(m, self._ports, relations=rel, ranges=rng)
+
+    def _resolve(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, Any]:
+        by_name = {s.name: s for s in self.free_symbols | set(self._relations)}
+        out = {}
+        for k, v in values.items():
+            if isinstance(k, str):
+                if k not in by_name:
+                    raise ParameterError(
+                        f"unknown symbol {k!r}; this S-matrix has {sorted(by_name)}"
+                    )
+                k = by_name[k]
+            out[k] = v
+        return out
+
+    def relabelled(self, mapping: Mapping[Any, Any]) -> "SMatrix":
+        """A new SMatrix with leads renamed (``{old: new}``)."""
+        ports = tuple(p._replace(lead=mapping.get(p.lead, p.lead)) for p in self._ports)
+        return SMatrix(self._matrix, ports, relations=self._relations, ranges=self._ranges)
+
+    # ----------------------------------------------------------- checking
+    def random_point(self, rng: random.Random | None = None) -> dict[sp.Symbol, float]:
+        """A random admissible point for the free symbols.
+
+        Symbols with a declared range are drawn inside it; a symbol fixed by a
+        relation is computed from the others; other positive symbols are drawn
+        from (0.2, 3), other real symbols from (-pi, pi).
+        """
+        rng = rng or random.Random(0)
+        syms = self.free_symbols - set(self._relations)
+        for rel in self._relations.values():
+            syms |= sp.sympify(rel).free_symbols
+        point: dict[sp.Symbol, float] = {}
+        for s in sorted(syms, key=lambda s: s.name):
+            if s in self._ranges:
+                lo, hi = self._ranges[s]
+                lo, hi = float(lo), float(hi)
+                span = hi - lo
+                point[s] = lo + span * (0.02 + 0.96 * rng.random())
+            elif s.is_positive:
+                point[s] = 0.2 + 2.8 * rng.random()
+            else:
+                point[s] = -3.1 + 6.2 * rng.random()
+        for k, v in self._relations.items():
+            point[k] = float(sp.sympify(v).subs(point))
+        return point
+
+    def is_unitary(self, *, tol: float = 1e-10, samples: int = 8) -> bool:
+        """Whether S^dagger S = 1.
+
+        Decided exactly in the amplitude algebra where possible (after the
+        declared relations); otherwise numerically at ``samples`` random
+        admissible points with tolerance ``tol``.
+        """
+        m = self._matrix
+        n = m.rows
+        if not m.free_symbols:
+            M = sp.Matrix(m).evalf(30)
+            prod = M.H * M - sp.eye(n)
+            return all(abs(complex(x)) < tol for x in prod)
+        try:
+            alg = PolarAlgebra(list(m))
+            F = [[alg.to_field(m[i, j]) for j in range(n)] for i in range(n)]
+            Fc = [[alg.conj(F[i][j]) for j in range(n)] for i in range(n)]
+            exact = True
+            for a in range(n):
+                for b in range(a, n):
+                    acc = sum((Fc[i][a] * F[i][b] for i in range(n)), alg.zero)
+                    if a == b:
+                        acc -= 1
+                    if acc != 0:
+                        expr = sp.expand(alg.to_expr(acc).subs(self._relations))
+                        if expr != 0 and sp.expand(sp.together(expr)) != 0:
+                            exact = False
+                            break
+                if not exact:
+                    break
+            if exact:
+                return True
+        except (KeyError, TypeError, NotImplementedError):
+            pass
+        rnd = random.Random(1234)
+        for _ in range(samples):
+            pt = self.random_point(rnd)
+            M = sp.Matrix(m.subs(pt)).evalf(20)
+            prod = M.H * M - sp.eye(n)
+            if any(abs(complex(x)) > tol for x in prod):
+                return False
+        return True
+
+    def check_unitary(self, name: str = "S-matrix") -> "SMatrix":
+        """Return self, or raise :class:`UnitarityError` naming the defect."""
+        if not self.is_unitary():
+            raise UnitarityError(
+                f"{name} is not unitary (S^dagger S != 1): it would not conserve current; "
+                f"rows of |s|^2 must sum to 1 and columns must be orthogonal"
+            )
+        return self
+
+    # ----------------------------------------------------------- output
+    def latex(self) -> str:
+        """LaTeX of the matrix with the lbsym printer (T_1, \\Phi_0, ...)."""
+        from .latex import latex
+
+        return latex(self._matrix)
+
+    def _repr_latex_(self) -> str:
+        return f"$$S = {self.latex()}$$"
+
+    def evaluator(self, *, backend: str = "numpy", digits: int = 15):
+        """A numeric function of the free symbols returning the matrix.
+
+        See :func:`lbsym.numeric.evaluator` for the argument order.
+        """
+        from .numeric import evaluator
+
+        return evaluator(self._matrix, backend=backend, digits=digits)
