@@ -139,20 +139,46 @@ def _four_terminal(G, current_in=0, current_out=3):
     return out
 
 
-def test_quantum_hall_plateau_in_hall_bar():
+@pytest.mark.parametrize("everywhere, E, width", [(True, -3.0, 5), (False, -3.4, 4)])
+def test_quantum_hall_plateau_in_hall_bar(everywhere, E, width):
     # strong field, lowest Landau level (one edge channel): R_H = h/e^2, R_xx = 0
-    h = shapes.hall_bar(12, 30, probe_width=4, probe_length=3)
+    h = shapes.hall_bar(12, 30, probe_width=width, probe_length=3, field_everywhere=everywhere)
     for phi, sign in ((0.1, 1), (-0.1, -1)):
-        S = h.smatrix(-3.4, {"phi": phi})
+        S = h.smatrix(E, {"phi": phi})
         assert [S.num_modes(i) for i in range(6)] == [1] * 6
+        assert S.unitarity_error() < 1e-10
         V = _four_terminal(S.conductance_matrix())
         assert abs((V[5] - V[1]) - sign) < 1e-6  # Hall: top-left minus bottom-left
         assert abs(V[1] - V[2]) < 1e-6 and abs(V[5] - V[4]) < 1e-6  # longitudinal
         G = S.conductance_matrix()
-        # chirality: nothing goes clockwise (counter-clockwise for the reversed field)
         for i in range(6):
+            # chirality: nothing goes clockwise (counter-clockwise for the reversed field)
             back = G[(i - 1) % 6, i] if sign > 0 else G[(i + 1) % 6, i]
             assert abs(back) < 1e-6
+            if everywhere:  # edge states run into the probes too: T_{i+1,i} ~ 1
+                fwd = G[(i + 1) % 6, i] if sign > 0 else G[(i - 1) % 6, i]
+                assert fwd > 0.999
+
+
+def test_lead_gauge_change_leaves_transmissions_invariant():
+    # the right lead in the shifted gauge A' = (-B (y - 3), 0) = A + grad(3 B x)
+    from lbsym.lattice._callables import Gauge
+    B = 0.07
+    ref = shapes.strip(6, 8, field=B, disorder=1.0, seed=5)
+    b = shapes.strip(6, 8, field=B, disorder=1.0, seed=5, finalize=False)
+    b._leads.pop()  # re-attach the right lead in its own gauge
+
+    def shifted(r, **kw):
+        return Gauge(B, "x")(r - np.array([0.0, 3.0]))
+
+    b.attach_lead(shapes.square_lead([(7, y) for y in range(6)], (1, 0), vector_potential=shifted),
+                  gauge=lambda pos: 3 * B * pos[0])
+    mine = b.finalized()
+    for E in (-3.1, -1.2, 0.5):
+        np.testing.assert_allclose(mine.smatrix(E, method="sparse").conductance_matrix(),
+                                   ref.smatrix(E).conductance_matrix(), atol=1e-10)
+        np.testing.assert_allclose(mine.smatrix(E, method="rgf").data, mine.smatrix(E, method="sparse").data,
+                                   atol=1e-10)
 
 
 def test_result_object_api():
