@@ -21,6 +21,53 @@ Conventions
 * Conductance matrix in e^2/h per spin-resolved channel, Kwant convention
   ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` (rows and columns sum to 0).
 
+Quick start
+-----------
+>>> import numpy as np
+>>> from lbsym import lattice as lat
+>>> k = 1.0; E = -2 * np.cos(k)
+
+A chain with impurities (sites ``left..right``, leads attached at both
+ends, phase references at the end sites):
+
+>>> S = lat.chain({0: 0.5, 3: "eps"}).smatrix(E, params={"eps": -0.2})
+>>> S.num_modes(0), round(S.unitarity_error(), 12)
+(1, 0.0)
+
+A single impurity, compared with the closed form:
+
+>>> S = lat.chain({0: 0.5}).smatrix(E)
+>>> bool(np.isclose(S.data[1, 0], 2j*np.sin(k) / (2j*np.sin(k) - 0.5)))
+True
+
+An Aharonov-Bohm ring (1D arms of 3 and 5 sites, flux ``phi`` in Phi0):
+
+>>> ring = lat.ring(3, 5)
+>>> T = [ring.smatrix(E, {"phi": p}).transmission(1, 0) for p in (0.2, 1.2)]
+>>> bool(abs(T[0] - T[1]) < 1e-12)
+True
+
+A three-way junction (one site, three 1D leads; S = -1 + i v G):
+
+>>> S = lat.junction(3).smatrix(E)
+>>> G = 1 / (E + 3 * np.exp(1j * k))
+>>> bool(np.allclose(S.data, -np.eye(3) + 2j * np.sin(k) * G))
+True
+
+A clean strip of width W conducts one quantum per open mode:
+
+>>> round(lat.strip(W=4, L=10).smatrix(-1.1).transmission(1, 0), 10)
+3.0
+
+An H-bar and a Hall bar (multi-terminal; conductance matrix in e^2/h):
+
+>>> G = lat.hbar(3, 9, 2, 3, field=0.02).smatrix(-1.0).conductance_matrix()
+>>> bool(np.allclose(G.sum(axis=0), 0) and np.allclose(G.sum(axis=1), 0))
+True
+>>> S = lat.hall_bar(12, 30, probe_width=5, probe_length=3).smatrix(-3.0, {"phi": 0.1})
+>>> [S.num_modes(i) for i in range(6)]
+[1, 1, 1, 1, 1, 1]
+
 This package imports only numpy, scipy and :mod:`lbsym.errors`.
 """
 

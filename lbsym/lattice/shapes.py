@@ -12,7 +12,10 @@ Conventions
   reference of every lead is its interface site(s) (lead position ``m = 0``).
 * Magnetic field: ``field`` is the flux per plaquette in units of Phi0,
   counter-clockwise (B along +z), via Peierls phases
-  ``exp(2 pi i int_j^i A.dl)`` on the element from j to i.
+  ``exp(2 pi i int_j^i A.dl)`` on the element from j to i.  Landau gauge
+  ``A = (-B y, 0)`` in the system and horizontal leads; vertical leads use
+  ``(0, B x)`` (attached with the gauge change ``chi = B x y``), so every
+  lead is translationally invariant and the field fills the whole plane.
 * Spin (``norbs = 2``, orbital innermost, ``sigma_z`` basis): ``zeeman`` adds
   ``zeeman * sigma_z`` on site; ``spin_orbit = alpha`` makes the hopping
   from (x, y) to (x+1, y) ``t - i alpha sigma_y`` and from (x, y) to
