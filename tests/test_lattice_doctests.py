@@ -11,4 +11,4 @@ MODULES = ["lbsym.lattice", "lbsym.lattice.system", "lbsym.lattice.shapes", "lbs
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
+    assert result.attempted > 0 and result.failed == 0
