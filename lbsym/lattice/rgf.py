@@ -192,7 +192,7 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
     return g, X, Z, Q
 
 
-def rgf_smatrix(fsys: "System", energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
+def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
     """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
     sl = fsys._slices
     mHd, Ud, diag, scalar, hnorm = _blocks(fsys, params)

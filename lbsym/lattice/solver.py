@@ -142,7 +142,7 @@ def _check_energy(energy: Any) -> float:
     return e.real
 
 
-def prepare_leads(fsys: "System", energy: float, params: Mapping[str, Any]) -> list[LeadModes]:
+def prepare_leads(fsys: System, energy: float, params: Mapping[str, Any]) -> list[LeadModes]:
     """Modes of every lead; raise if no lead has an open channel."""
     if not fsys.leads:
         raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
@@ -204,7 +204,7 @@ def finish(blocks: list[list[np.ndarray]], energy: float, modes: list[LeadModes]
     return SMatrix(np.block(blocks) if blocks else np.zeros((0, 0)), energy, modes)
 
 
-def sparse_smatrix(fsys: "System", energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
+def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
                    dense: bool = False) -> SMatrix:
     """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads).
 
@@ -257,7 +257,7 @@ def sparse_smatrix(fsys: "System", energy: float, params: Mapping[str, Any], mod
     return finish(blocks, energy, modes)
 
 
-def smatrix(fsys: "System", energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto") -> SMatrix:
+def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None, *, method: str = "auto") -> SMatrix:
     """Scattering matrix of a finalized system at ``energy``.
 
     Parameters

@@ -102,7 +102,7 @@ def _execute(task: Callable[..., list], args_for: Callable[[range], tuple], n: i
 
 
 def energy_sweep(
-    system: "System",
+    system: System,
     energies: Iterable[float],
     params: Mapping[str, Any] | None = None,
     *,
@@ -128,7 +128,7 @@ def energy_sweep(
 
 
 def parameter_sweep(
-    system: "System",
+    system: System,
     energy: float,
     param_values: Iterable[Mapping[str, Any]],
     *,
@@ -146,7 +146,7 @@ def parameter_sweep(
 
 
 def disorder_ensemble(
-    build: Callable[[np.random.Generator], "System"],
+    build: Callable[[np.random.Generator], System],
     n_samples: int,
     energies: float | Sequence[float],
     *,
