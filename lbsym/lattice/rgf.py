@@ -155,11 +155,13 @@ def _inverter(w: int, limit: float):
     return inv
 
 
-def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
+def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
     """The sweep when every inter-slice hopping is ``c * 1``: fewest operations per slice.
 
     With ``|c| = 1`` the phases of the chains are collected at the end:
     ``X_s = conj(c)^s Xt_s``, ``Z_s = c^s Zt_s`` and ``Q`` gains ``Zt_{s-1} Xt_s``.
+    For narrow slices (where call overhead dominates) LAPACK is called
+    directly and the pivots are checked once, after the sweep.
     """
     cc = abs(c) ** 2
     unit = cc == 1.0
@@ -168,6 +170,9 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
     if small:  # fold E into all diagonal blocks at once (cheap for narrow slices)
         EmH = mHd[: N + 1].copy()
         EmH.reshape(N + 1, -1)[:, didx] += energy
+        getrf, getri, getri_lwork = get_lapack_funcs(("getrf", "getri", "getri_lwork"), dtype=np.complex128)
+        lwork = int(np.real(getri_lwork(w)[0]))
+        pivots = np.empty((N, w), dtype=complex)
     for s in range(1, N + 1):
         if small:
             a = EmH[s] - g if unit else EmH[s] - cc * g
@@ -176,7 +181,14 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
             a.ravel()[didx] += energy
         if s == N:
             a[np.ix_(pR, pR)] -= sigma_R
-        g = inv(a)
+        if small:
+            lu, piv, info = getrf(a, overwrite_a=True)
+            pivots[s - 1] = lu.ravel()[didx]
+            g, info2 = getri(lu, piv, lwork=lwork, overwrite_lu=True)
+            if info or info2:
+                raise SingularSolve("E - H - Sigma is singular on a slice of the RGF recursion")
+        else:
+            g = inv(a)
         if unit:
             X = g @ X
             Q += Z @ X
@@ -186,6 +198,11 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv):
             zb = c * Z
             Q += zb @ X
             Z = zb @ g
+    if small and N and not np.abs(pivots).min() > limit:
+        raise SingularSolve(
+            "E - H - Sigma is (nearly) singular on a slice of the RGF recursion: part of the system has a "
+            "bound state decoupled from the leads at this energy"
+        )
     if unit:
         X = X * np.conj(c) ** N
         Z = Z * c ** N
@@ -231,7 +248,7 @@ def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: l
     Q = Z @ bL
     if scalar is not None and N > 0:
         g, X, Z, Q = _sweep_scalar(mHd, g, X, Z, Q, scalar, energy, N, int(sizes[0]), pR,
-                                   modes[1].selfenergy, inv)
+                                   modes[1].selfenergy, inv, limit)
         N = 0  # swept
     for s in range(1, N + 1):
         wp, w = int(sizes[s - 1]), int(sizes[s])
