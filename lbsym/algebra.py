@@ -698,3 +698,33 @@ def polar_form(expr: sp.Expr) -> sp.Expr:
     expr = sp.sympify(expr)
     alg = PolarAlgebra([expr])
     return alg.to_expr(alg.to_field(expr))
+
+
+def polar_parts(amplitude: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(modulus, phase) of a monomial amplitude c * prod(positive) * exp(i phi).
+
+    A negative real factor contributes pi to the phase.  Raises ValueError
+    if the amplitude is not a single monomial of that form.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> R, a = sp.symbols("R a", positive=True)
+    >>> polar_parts(-sp.sqrt(R) * sp.exp(sp.I * a))
+    (sqrt(R), a + pi)
+    """
+    modulus, phase = [], []
+    for f in sp.Mul.make_args(sp.powsimp(sp.sympify(amplitude))):
+        if f.is_number and f.is_real:
+            modulus.append(abs(f))
+            if f < 0:
+                phase.append(sp.pi)
+        elif f is sp.I:
+            phase.append(sp.pi / 2)
+        elif isinstance(f, sp.exp) and (f.args[0] / sp.I).is_extended_real:
+            phase.append(sp.expand(f.args[0] / sp.I))
+        elif f.is_positive or _real_root(f):
+            modulus.append(f)
+        else:
+            raise ValueError(f"{amplitude} is not a polar monomial (factor {f})")
+    return sp.Mul(*modulus), sp.Add(*phase)

@@ -206,6 +206,21 @@ class Network:
         self._external.append((lead, resolved))
         return self
 
+    # ---------------------------------------------------------- read-only
+    @property
+    def parts(self) -> dict[str, SMatrix]:
+        return dict(self._parts)
+
+    @property
+    def links(self) -> list[tuple[tuple[str, Port], tuple[str, Port], sp.Expr, sp.Expr]]:
+        """(port a, port b, phase, flux) of every connection."""
+        return list(self._links)
+
+    @property
+    def leads(self) -> list[tuple[Any, list[tuple[str, Port]]]]:
+        """(lead name, [(part, port), ...]) of every external lead."""
+        return [(lead, list(ports)) for lead, ports in self._external]
+
     # ------------------------------------------------------------- solving
     def _validate(self) -> None:
         if not self._parts:

@@ -1,0 +1,273 @@
+"""Derivations: a textbook result derived by the library, step by step.
+
+A :class:`Derivation` records the symbols (with meanings, assumptions,
+relations and admissible ranges), the ordered steps, the result *computed by
+lbsym's composition and algebra*, the textbook form it must equal (used only
+for checking, never returned as the result), a reference, and an
+independent numeric cross-check.
+
+The catalogue is a registry: each module in :mod:`lbsym.derivations` calls
+:func:`register` on a function that builds its Derivation, so a new
+derivation is one new file.  Derivations are built lazily and cached.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Mapping, Sequence
+
+import sympy as sp
+
+from .errors import UnknownDerivationError
+
+__all__ = [
+    "SymbolInfo",
+    "Step",
+    "CheckReport",
+    "Derivation",
+    "register",
+    "get",
+    "names",
+    "catalogue",
+]
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    """A symbol of a derivation, with its physical meaning."""
+
+    symbol: sp.Symbol
+    meaning: str
+    assumptions: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.symbol.name
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: a sentence and the expression it arrives at."""
+
+    text: str
+    expr: Any = None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Outcome of a numeric cross-check against an independent route."""
+
+    method: str
+    max_abs_error: float
+    points: int
+    tolerance: float
+
+    @property
+    def passed(self) -> bool:
+        return self.max_abs_error <= self.tolerance
+
+    def as_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "max_abs_error": self.max_abs_error,
+            "points": self.points,
+            "tolerance": self.tolerance,
+            "passed": self.passed,
+        }
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived textbook result (see module docstring).
+
+    ``cross_check`` is a callable returning a :class:`CheckReport` computed
+    by an independent numeric route (numeric linear solve, quadrature,
+    random matrices, mpmath); ``lattice`` likewise against the tight-binding
+    solver where a lattice system exists.
+    """
+
+    name: str
+    title: str
+    topic: str
+    symbols: tuple[SymbolInfo, ...]
+    steps: tuple[Step, ...]
+    lhs: sp.Expr
+    result: sp.Expr
+    textbook: sp.Expr
+    reference: str
+    relations: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    ranges: Mapping[sp.Symbol, tuple[Any, Any]] = field(default_factory=dict)
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    cross_check: Callable[[], CheckReport] | None = None
+    lattice: Callable[[], CheckReport] | None = None
+
+    # --------------------------------------------------------------- access
+    @property
+    def symbol_map(self) -> dict[str, sp.Symbol]:
+        """Name -> symbol for every listed symbol."""
+        return {s.name: s.symbol for s in self.symbols}
+
+    def equation(self) -> sp.Eq:
+        return sp.Eq(self.lhs, self.result, evaluate=False)
+
+    def random_point(self, rng: random.Random | None = None) -> dict[sp.Symbol, float]:
+        """A random admissible point of the result's free symbols."""
+        rng = rng or random.Random(0)
+        syms = set(self.result.free_symbols) | set(self.textbook.free_symbols)
+        syms -= set(self.relations)
+        for rel in self.relations.values():
+            syms |= rel.free_symbols
+        point: dict[sp.Symbol, float] = {}
+        for s in sorted(syms, key=lambda s: s.name):
+            if s in self.ranges:
+                lo, hi = (float(x) for x in self.ranges[s])
+                point[s] = lo + (hi - lo) * (0.02 + 0.96 * rng.random())
+            elif s.is_positive:
+                point[s] = 0.2 + 2.8 * rng.random()
+            else:
+                point[s] = -3.1 + 6.2 * rng.random()
+        for k, v in self.relations.items():
+            point[k] = float(v.subs(point))
+        return point
+
+    def check_textbook(self) -> bool:
+        """Exact symbolic equality of result and textbook form (after relations)."""
+        diff = (self.result - self.textbook).subs(self.relations)
+        if sp.expand(diff) == 0:
+            return True
+        return sp.simplify(diff) == 0
+
+    def numeric_agreement(self, samples: int = 20, seed: int = 0) -> float:
+        """Largest |result - textbook| over random admissible points."""
+        rng = random.Random(seed)
+        worst = 0.0
+        for _ in range(samples):
+            pt = self.random_point(rng)
+            a = complex(self.result.subs(pt).evalf(30))
+            b = complex(self.textbook.subs(pt).evalf(30))
+            worst = max(worst, abs(a - b))
+        return worst
+
+    def run_cross_check(self) -> CheckReport | None:
+        return self.cross_check() if self.cross_check else None
+
+    def lattice_check(self) -> CheckReport | None:
+        return self.lattice() if self.lattice else None
+
+    # --------------------------------------------------------------- output
+    def latex(self) -> str:
+        from .latex import latex
+
+        return f"{latex(self.lhs)} = {latex(self.result)}"
+
+    def _repr_latex_(self) -> str:
+        from .latex import latex
+
+        lines = [rf"\textbf{{{self.title}}}\\"]
+        for st in self.steps:
+            lines.append(rf"\text{{{st.text}}}\\")
+            if st.expr is not None:
+                lines.append(latex(st.expr) + r"\\")
+        lines.append(self.latex())
+        return "$$\\begin{gathered}" + "\n".join(lines) + "\\end{gathered}$$"
+
+    def as_dict(self, *, lattice_check: bool = False) -> dict:
+        """The JSON form described in DESIGN.md."""
+        from .latex import latex
+
+        out = {
+            "name": self.name,
+            "title": self.title,
+            "topic": self.topic,
+            "symbols": {
+                s.name: {"meaning": s.meaning, "assumptions": s.assumptions}
+                for s in self.symbols
+            },
+            "relations": {str(k): str(v) for k, v in self.relations.items()},
+            "result": {
+                "lhs": str(self.lhs),
+                "expr": sp.sstr(self.result),
+                "latex": latex(self.result),
+            },
+            "steps": [
+                {"text": st.text, "latex": latex(st.expr) if st.expr is not None else ""}
+                for st in self.steps
+            ],
+            "reference": self.reference,
+        }
+        if lattice_check:
+            rep = self.lattice_check() or self.run_cross_check()
+            out["lattice_check"] = rep.as_dict() if rep else None
+        return out
+
+    def text(self) -> str:
+        """Plain-text rendering: title, symbols, steps and result."""
+        lines = [f"{self.title}  [{self.name}]", ""]
+        lines.append("Symbols:")
+        for s in self.symbols:
+            extra = f" ({s.assumptions})" if s.assumptions else ""
+            lines.append(f"  {s.name}: {s.meaning}{extra}")
+        lines.append("")
+        for i, st in enumerate(self.steps, 1):
+            lines.append(f"{i}. {st.text}")
+            if st.expr is not None:
+                lines.append("   " + sp.sstr(st.expr))
+        lines += ["", f"Result: {sp.sstr(self.lhs)} = {sp.sstr(self.result)}", "",
+                  f"Reference: {self.reference}"]
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ registry
+_BUILDERS: dict[str, tuple[str, Callable[[], Derivation]]] = {}
+
+
+def register(name: str, title: str) -> Callable[[Callable[[], Derivation]], Callable[[], Derivation]]:
+    """Decorator: register the builder of derivation ``name``."""
+
+    def deco(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
+        if name in _BUILDERS and _BUILDERS[name][1].__module__ != fn.__module__:
+            raise ValueError(f"derivation {name!r} registered twice")
+        _BUILDERS[name] = (title, fn)
+        return fn
+
+    return deco
+
+
+@lru_cache(maxsize=1)
+def _load_all() -> None:
+    from . import derivations as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+
+
+def names() -> list[str]:
+    """Names of every derivation in the catalogue."""
+    _load_all()
+    return sorted(_BUILDERS)
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """(name, title) of every derivation, without building them."""
+    _load_all()
+    return [(n, _BUILDERS[n][0]) for n in sorted(_BUILDERS)]
+
+
+@lru_cache(maxsize=None)
+def get(name: str) -> Derivation:
+    """Build (once) and return the derivation ``name``."""
+    _load_all()
+    if name not in _BUILDERS:
+        import difflib
+
+        close = difflib.get_close_matches(name, _BUILDERS, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownDerivationError(
+            f"unknown derivation {name!r}{hint} (known: {', '.join(sorted(_BUILDERS))})"
+        )
+    return _BUILDERS[name][1]()
