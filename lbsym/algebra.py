@@ -217,7 +217,7 @@ class PolarAlgebra:
     T/(R - 2*sqrt(R)*cos(theta) + 1)
     """
 
-    def __init__(self, exprs: Iterable[sp.Expr]):
+    def __init__(self, exprs: Iterable[sp.Expr], relations: dict | None = None):
         self._gens: list[_Gen] = [_Gen(_IMAG, sp.I)]
         self._index: dict[tuple[str, sp.Expr], int] = {}
         self._phase_denoms: dict[sp.Expr, int] = {}
@@ -229,6 +229,7 @@ class PolarAlgebra:
         self.ring, *self.gens = ring(names, QQ)
         self._w = self.gens[0]
         self.ngens = len(self._gens)
+        self._rules = self._root_rules(dict(relations or {}))
         self._nomono = (0,) * self.ngens
         self._factors: list = []
         self._conj_cache: dict = {}
@@ -288,16 +289,73 @@ class PolarAlgebra:
         if x.is_Pow and x.exp.is_Integer:
             self._scan(x.base)
             return
+        if x.is_Pow and x.exp.is_Rational and x.exp.p != 1:  # x^(p/q) = (x^(1/q))^p
+            self._scan(x.base ** sp.Rational(1, x.exp.q))
+            return
         if x.is_extended_real or _real_root(x):
             self._add_gen(_Gen(_REAL, x))
         else:
             self._complex_atom(x)
 
+    def _root_rules(self, relations: dict) -> dict:
+        """Rewrite rules x^2 -> P for real generators x = sqrt(B).
+
+        B (after the declared relations, e.g. R1 -> 1 - T1) is written in the
+        other generators: a symbol s becomes g^2 if sqrt(s) is a generator g,
+        or g if s itself is.  The rules' leading monomials x^2 are coprime
+        and P never contains a ruled generator squared, so they form a
+        Groebner basis together with w^2 + 1: normal forms are unique.
+        """
+        rules = {}
+        for i, g in enumerate(self._gens):
+            if g.kind != _REAL:
+                continue
+            if g.atom.is_Pow and g.atom.exp == sp.S.Half:
+                power, base = 2, g.atom.base
+            elif g.atom in relations:
+                power, base = 1, relations[g.atom]
+            else:
+                continue
+            base = sp.expand(sp.sympify(base).subs(relations))
+            syms = sorted(base.free_symbols, key=lambda x: x.name)
+            subs = {}
+            for sym in syms:
+                if (_REAL, sp.sqrt(sym)) in self._index and self._index[(_REAL, sp.sqrt(sym))] != i:
+                    subs[sym] = self.gens[self._index[(_REAL, sp.sqrt(sym))]] ** 2
+                elif (_REAL, sym) in self._index:
+                    subs[sym] = self.gens[self._index[(_REAL, sym)]]
+                else:
+                    break
+            else:
+                try:
+                    poly = sp.Poly(base, *syms) if syms else None
+                except sp.PolynomialError:
+                    continue
+                if poly is None:
+                    continue
+                val = self.ring.zero
+                for monom, coeff in poly.terms():
+                    if not coeff.is_Rational:
+                        break
+                    term = self.ring(QQ(int(coeff.p), int(coeff.q)))
+                    for sym, e in zip(syms, monom):
+                        term *= subs[sym] ** e
+                    val += term
+                else:
+                    rules[i] = (power, val)
+        # a rule's right side must not contain a ruled power of another generator
+        for i in list(rules):
+            if any(m[j] >= rules[j][0] for m in rules[i][1].itermonoms() for j in rules):
+                del rules[i]
+        return rules
+
     # -------------------------------------------------------------- field
     def reduce(self, p):
-        """Reduce a polynomial by w^2 = -1."""
+        """Reduce a polynomial by w^2 = -1 and the square-root rules."""
         if not p:
             return p
+        if self._rules:
+            p = self._reduce_roots(p)
         if all(m[0] < 2 for m in p.itermonoms()):
             return p
         terms = {}
@@ -309,6 +367,21 @@ class PolarAlgebra:
                 m = (r,) + m[1:]
             terms[m] = terms.get(m, 0) + c
         return self.ring.from_dict({m: c for m, c in terms.items() if c})
+
+    def _reduce_roots(self, p):
+        rules = self._rules
+        while any(m[i] >= rules[i][0] for m in p.itermonoms() for i in rules):
+            out = self.ring.zero
+            for m, c in p.iterterms():
+                hit = next((i for i in rules if m[i] >= rules[i][0]), None)
+                if hit is None:
+                    out += self.ring({m: c})
+                    continue
+                m2 = list(m)
+                m2[hit] -= rules[hit][0]
+                out += self.ring({tuple(m2): c}) * rules[hit][1]
+            p = out
+        return p
 
     # factored-denominator arithmetic ---------------------------------
     def _mono_poly(self, mono: tuple):
@@ -446,6 +519,8 @@ class PolarAlgebra:
             return out
         if x.is_Pow and x.exp.is_Integer:
             return self.to_field(x.base) ** int(x.exp)
+        if x.is_Pow and x.exp.is_Rational and x.exp.p != 1:
+            return self.to_field(x.base ** sp.Rational(1, x.exp.q)) ** int(x.exp.p)
         for kind in (_REAL, _COMPLEX):
             if (kind, x) in self._index:
                 return self._gen(self._index[(kind, x)])

@@ -156,7 +156,19 @@ class Derivation:
         return self.cross_check() if self.cross_check else None
 
     def lattice_check(self) -> CheckReport | None:
-        return self.lattice() if self.lattice else None
+        """Compare the closed form with the tight-binding solver.
+
+        Uses ``self.lattice`` if given, else the check registered for this
+        name in :data:`lbsym.lattice_checks.CHECKS`; None if there is none.
+        """
+        if self.lattice:
+            return self.lattice()
+        try:
+            from .lattice_checks import CHECKS
+        except ImportError:  # pragma: no cover - module not present
+            return None
+        fn = CHECKS.get(self.name)
+        return fn(self) if fn else None
 
     # --------------------------------------------------------------- output
     def latex(self) -> str:

@@ -265,7 +265,10 @@ class Network:
             f, b = sp.exp(sp.I * (ph + fl)), sp.exp(sp.I * (ph - fl))
             fwd_bwd.append((f, b))
             exprs += [f, b]
-        alg = PolarAlgebra(exprs)
+        relations: dict = {}
+        for S in self._parts.values():
+            relations.update(S.relations)
+        alg = PolarAlgebra(exprs, relations)
         one, zero = alg.one, alg.zero
 
         blocks: dict[str, _Block] = {}

@@ -198,7 +198,7 @@ class SMatrix:
         return self._matrix.extract(rows, cols)
 
     def _algebra(self, exprs: Iterable[sp.Expr]) -> PolarAlgebra:
-        return PolarAlgebra(exprs)
+        return PolarAlgebra(exprs, self._relations)
 
     def transmission(self, out_lead: Any, in_lead: Any) -> sp.Expr:
         """T_{out,in} = sum over channels of |s|^2, in textbook (cosine) form."""
@@ -303,7 +303,7 @@ class SMatrix:
             prod = M.H * M - sp.eye(n)
             return all(abs(complex(x)) < tol for x in prod)
         try:
-            alg = PolarAlgebra(list(m))
+            alg = PolarAlgebra(list(m), self._relations)
             F = [[alg.to_field(m[i, j]) for j in range(n)] for i in range(n)]
             Fc = [[alg.conj(F[i][j]) for j in range(n)] for i in range(n)]
             exact = True
