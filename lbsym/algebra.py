@@ -206,6 +206,10 @@ class PolarAlgebra:
         The expressions that will be converted (their atoms fix the
         generators).  A phase atom appearing with rational coefficients of
         several denominators gets one generator exp(i atom / lcm).
+    relations, reduce_roots
+        With ``reduce_roots=True``, square-root generators obey x^2 = radicand
+        and symbols in ``relations`` (e.g. R1 = 1 - T1) are rewritten, so
+        that identities such as |r|^2 + |t|^2 = 1 hold exactly in the field.
 
     Examples
     --------
@@ -217,7 +221,13 @@ class PolarAlgebra:
     T/(R - 2*sqrt(R)*cos(theta) + 1)
     """
 
-    def __init__(self, exprs: Iterable[sp.Expr], relations: dict | None = None):
+    def __init__(
+        self,
+        exprs: Iterable[sp.Expr],
+        relations: dict | None = None,
+        *,
+        reduce_roots: bool = False,
+    ):
         self._gens: list[_Gen] = [_Gen(_IMAG, sp.I)]
         self._index: dict[tuple[str, sp.Expr], int] = {}
         self._phase_denoms: dict[sp.Expr, int] = {}
@@ -229,7 +239,10 @@ class PolarAlgebra:
         self.ring, *self.gens = ring(names, QQ)
         self._w = self.gens[0]
         self.ngens = len(self._gens)
-        self._rules = self._root_rules(dict(relations or {}))
+        # rewrite rules x^2 -> B for roots and R -> 1 - T for related symbols:
+        # exact zero tests modulo the relations, at the price of longer printed
+        # forms, so only on request (unitarity, realness checks)
+        self._rules = self._root_rules(dict(relations or {})) if reduce_roots else {}
         self._nomono = (0,) * self.ngens
         self._factors: list = []
         self._conj_cache: dict = {}

@@ -265,10 +265,7 @@ class Network:
             f, b = sp.exp(sp.I * (ph + fl)), sp.exp(sp.I * (ph - fl))
             fwd_bwd.append((f, b))
             exprs += [f, b]
-        relations: dict = {}
-        for S in self._parts.values():
-            relations.update(S.relations)
-        alg = PolarAlgebra(exprs, relations)
+        alg = PolarAlgebra(exprs)
         one, zero = alg.one, alg.zero
 
         blocks: dict[str, _Block] = {}

@@ -198,7 +198,8 @@ class SMatrix:
         return self._matrix.extract(rows, cols)
 
     def _algebra(self, exprs: Iterable[sp.Expr]) -> PolarAlgebra:
-        return PolarAlgebra(exprs, self._relations)
+        # no relation rules here: they would print R1 R2 as (1 - T1)(1 - T2)
+        return PolarAlgebra(exprs)
 
     def transmission(self, out_lead: Any, in_lead: Any) -> sp.Expr:
         """T_{out,in} = sum over channels of |s|^2, in textbook (cosine) form."""
@@ -303,7 +304,7 @@ class SMatrix:
             prod = M.H * M - sp.eye(n)
             return all(abs(complex(x)) < tol for x in prod)
         try:
-            alg = PolarAlgebra(list(m), self._relations)
+            alg = PolarAlgebra(list(m), self._relations, reduce_roots=True)
             F = [[alg.to_field(m[i, j]) for j in range(n)] for i in range(n)]
             Fc = [[alg.conj(F[i][j]) for j in range(n)] for i in range(n)]
             exact = True

@@ -32,7 +32,7 @@ def cell():
 def build() -> Derivation:
     S = cell()
     M = transfer_matrix(S)
-    alg = PolarAlgebra(list(M), S.relations)
+    alg = PolarAlgebra(list(M), S.relations, reduce_roots=True)
     half_trace = alg.to_field(M.trace() / 2)
     if half_trace != alg.conj(half_trace):  # pragma: no cover - unimodular cells only
         raise AssertionError("tr M is not real")
@@ -41,7 +41,7 @@ def build() -> Derivation:
     MN = transfer_power(M, N, xi)
     # t'_N = 1/(M^N)_22 ; write U_{N-1} = u, U_{N-2} = v
     m22 = sp.expand(MN[1, 1].subs({sp.chebyshevu(N - 1, xi): u, sp.chebyshevu(N - 2, xi): v}))
-    alg2 = PolarAlgebra([m22, xi_expr], S.relations)
+    alg2 = PolarAlgebra([m22, xi_expr], S.relations, reduce_roots=True)
     inv_T = alg2.real_expr(alg2.to_field(m22) * alg2.conj(alg2.to_field(m22)))
     # Chebyshev identity U_{n-1}^2 - 2 x U_{n-1} U_{n-2} + U_{n-2}^2 = 1
     inv_T_reduced = sp.expand(sp.expand(inv_T).subs(v**2, 1 - u**2 + 2 * xi_expr * u * v))
