@@ -88,9 +88,11 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import sys
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import sympy
 
@@ -1109,15 +1111,12 @@ class _Parser:
 
     # -- LaTeX structures --------------------------------------------------
     def fraction(self, tok: _Token) -> sympy.Expr:
-        self.descend(tok)
-        num = self.latex_argument(tok)
+        num = self.latex_argument(tok)  # a braced argument counts one level
         den = self.latex_argument(tok)
-        self.depth -= 1
         return self.checked(num * self.power(den, sympy.Integer(-1), tok.col),
                             (num, den), tok.col)
 
     def root(self, tok: _Token) -> sympy.Expr:
-        self.descend(tok)
         index: sympy.Expr = sympy.Integer(2)
         if tok.text == "\\sqrt":
             nxt = self.peek()
@@ -1127,11 +1126,12 @@ class _Parser:
         elif self.peek().kind == "open":
             arg = self.group(self.advance())
         elif self.starts_operand(self.peek()):
+            self.descend(tok)
             arg = self.juxtaposed(tok, allow_number_prefix=False)
+            self.depth -= 1
         else:
             raise ParseError(f"'√' at column {tok.col} needs an argument, got "
                              f"{_describe(self.peek())}")
-        self.depth -= 1
         if index == 2:
             return self.checked(sympy.sqrt(arg), (arg,), tok.col)
         return self.power(arg, self.power(index, sympy.Integer(-1), tok.col), tok.col)
@@ -1214,13 +1214,42 @@ def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol], *,
     tokens = _Lexer(text, latex).run()
     _check_brackets(tokens)
     try:
-        result = _Parser(tokens, env, latex).parse()
+        with _stack_room(_FRAMES_PER_LEVEL * MAX_DEPTH + 1000):
+            result = _Parser(tokens, env, latex).parse()
     except RecursionError:
         raise ParseError("expression too deeply nested to build") from None
     if _has_undefined(result):
         raise ParseError(f"the expression is undefined (division by zero?): "
                          f"it evaluates to {_short(result)}")
     return result
+
+
+# Python frames used per nesting level by the parser and sympy's constructors
+# (measured: about 8.5); MAX_DEPTH levels must fit whatever the caller's stack.
+_FRAMES_PER_LEVEL = 12
+
+
+@contextmanager
+def _stack_room(frames: int) -> Iterator[None]:
+    """Make sure ``frames`` more Python frames fit under the recursion limit.
+
+    The limit is raised only if needed and restored afterwards, so that an
+    expression within ``MAX_DEPTH`` never fails for lack of stack.
+    """
+    depth = 0
+    frame = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]
+    old = sys.getrecursionlimit()
+    if depth + frames <= old:
+        yield
+        return
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _short(expr: sympy.Basic) -> str:
