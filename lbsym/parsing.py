@@ -263,6 +263,7 @@ class _Lexer:
         self.latex = latex
         self.i = 0
         self.tokens: list[_Token] = []
+        self.sized = False  # the previous command was \left, \big, ...
 
     # -- helpers ---------------------------------------------------------
     def _peek(self, k: int = 0) -> str:
@@ -289,6 +290,7 @@ class _Lexer:
     def _step(self) -> None:
         c = self._peek()
         col = self.i + 1
+        sized, self.sized = self.sized, False
         if c in _SPACES:
             self.i += 1
         elif "0" <= c <= "9":
@@ -309,7 +311,7 @@ class _Lexer:
         elif c in _SUPERSCRIPTS:
             self._superscript()
         elif c in "([" or (c == "{" and self.latex):
-            self._open(c, col)
+            self._open(c, col, sized)
         elif c in ")]" or (c == "}" and self.latex):
             self.i += 1
             self._emit(_Token("close", c, col))
@@ -329,9 +331,10 @@ class _Lexer:
         else:
             raise _char_error(c, col, self.latex)
 
-    def _open(self, c: str, col: int) -> None:
+    def _open(self, c: str, col: int, sized: bool = False) -> None:
         prev = self.tokens[-1] if self.tokens else None
-        if c == "[" and prev is not None and prev.kind in ("name", "close", "const"):
+        if (c == "[" and not sized and prev is not None
+                and prev.kind in ("name", "close", "const")):
             raise ParseError(f"'[' at column {col} after {_describe(prev)} looks "
                              f"like indexing, which is not allowed; write '*' "
                              f"to multiply")
@@ -465,6 +468,8 @@ class _Lexer:
             self._skip_spaces()
             if self._peek() == ".":
                 self.i += 1
+            else:
+                self.sized = True
             return
         if word in ("{", "}"):
             self._emit(_Token("open" if word == "{" else "close", "{" if word == "{" else "}", col))
@@ -552,8 +557,13 @@ class _Lexer:
                          f"subscript at column {col} is missing")
 
     def _braced_subscript(self, col: int) -> str:
-        end = self.text.find("}", self.i)
-        if end < 0:
+        end, level = self.i, 0
+        while end < len(self.text):
+            level += {"{": 1, "}": -1}.get(self.text[end], 0)
+            if level == 0:
+                break
+            end += 1
+        if level:
             raise ParseError(f"'{{' at column {self.i + 1} is never closed")
         inner = self.text[self.i + 1:end]
         out: list[str] = []
@@ -1149,8 +1159,14 @@ class _Parser:
                 self.tokens[self.pos] = _Token("num", rest, tok.col + 1,
                                                value=sympy.Integer(int(rest)))
             return sympy.Integer(int(tok.text[0]))
-        if tok.kind == "const" or (tok.kind == "name" and len(tok.names) == 1
-                                   and (tok.cmd or len(tok.text) == 1)):
+        if (tok.kind == "name" and len(tok.names) == 1 and not tok.cmd
+                and len(tok.text) > 1 and tok.text.isascii() and tok.text.isalpha()):
+            self.advance()  # \frac ab: one letter each, as LaTeX reads it
+            self.pos -= 1
+            self.tokens[self.pos] = _Token("name", tok.text[1:], tok.col + 1,
+                                           names=(tok.text[1:],))
+            return self.name(_Token("name", tok.text[0], tok.col, names=(tok.text[0],)))
+        if tok.kind == "const" or (tok.kind == "name" and len(tok.names) == 1):
             return self.name(self.advance())
         raise ParseError(f"'{owner.text}' at column {owner.col} expects its "
                          f"argument in braces, as in {owner.text}{{...}}; got "
