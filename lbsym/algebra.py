@@ -425,6 +425,8 @@ class PolarAlgebra:
         for i in list(fac):
             f = self._factors[i]
             while fac[i]:
+                if not self._may_divide(f, n):
+                    break
                 q, r = n.div(f)
                 if r:
                     break
@@ -433,6 +435,24 @@ class PolarAlgebra:
             if not fac[i]:
                 del fac[i]
         return Frac(n, mono, fac, self)
+
+    @staticmethod
+    def _may_divide(f, n) -> bool:
+        """Necessary conditions for f | n: leading and trailing monomials and
+        every per-generator degree range of f fit inside those of n."""
+        if len(f) > len(n) and len(n) < 2:
+            return False
+        if any(a > b for a, b in zip(f.LM, n.LM)):
+            return False
+        fm, nm = list(f.itermonoms()), list(n.itermonoms())
+        for j in range(len(f.LM)):
+            fmax = max(m[j] for m in fm)
+            fmin = min(m[j] for m in fm)
+            nmax = max(m[j] for m in nm)
+            nmin = min(m[j] for m in nm)
+            if fmax - fmin > nmax - nmin or fmin > nmin:
+                return False
+        return True
 
     def add(self, a: Frac, b: Frac) -> Frac:
         mono = tuple(max(x, y) for x, y in zip(a.mono, b.mono))
@@ -461,6 +481,8 @@ class PolarAlgebra:
         fac: dict = {}
         for i, f in enumerate(self._factors):
             while True:
+                if not self._may_divide(f, p):
+                    break
                 q, r = p.div(f)
                 if r or q.is_ground and not q:
                     break

@@ -77,7 +77,10 @@ written number; ``MAX_POWER`` (1000) for the magnitude of a numeric exponent
 (numerator and denominator) and of a scientific-notation exponent;
 ``MAX_TOTAL_DIGITS`` (200) digits, summed over every large exact number the
 expression writes or produces (so that sympy never factors huge integers);
-``MAX_CHEBYSHEV_DEGREE`` (100) for ``U(n, x)``.  Results that are undefined
+``MAX_CHEBYSHEV_DEGREE`` (100) for ``U(n, x)``; ``MAX_NODES`` (10000) for
+the size of the result counted as a tree (sympy's automatic evaluation of
+``re``, ``im`` or ``U`` can repeat its argument, so nesting them would
+otherwise grow the expression exponentially).  Results that are undefined
 (``1/0``, ``0**-1``) are refused.
 
 Every failure raises :class:`lbsym.errors.ParseError` with a one-line message
@@ -107,6 +110,7 @@ __all__ = [
     "MAX_POWER",
     "MAX_TOTAL_DIGITS",
     "MAX_CHEBYSHEV_DEGREE",
+    "MAX_NODES",
 ]
 
 MAX_LENGTH = 2000
@@ -116,6 +120,7 @@ MAX_DIGITS = 50
 MAX_POWER = 1000
 MAX_TOTAL_DIGITS = 200
 MAX_CHEBYSHEV_DEGREE = 100
+MAX_NODES = 10_000
 
 # Exact numbers below this are fully factored by sympy's trial division, so
 # they cost nothing and are not charged against MAX_TOTAL_DIGITS.
@@ -812,9 +817,34 @@ def _number_size(value: sympy.Rational) -> int:
     return _digits(p) + _digits(q)
 
 
-def _has_undefined(expr: sympy.Basic) -> bool:
-    return expr.has(sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity,
-                    sympy.S.NegativeInfinity)
+_UNDEFINED = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity,
+              sympy.S.NegativeInfinity)
+
+
+class _TreeSize:
+    """Tree size (shared subexpressions counted each time they occur), memoized
+    so that an exponentially large tree stored as a small DAG costs little."""
+
+    def __init__(self) -> None:
+        self.memo: dict[sympy.Basic, int] = {}
+
+    def __call__(self, expr: sympy.Basic) -> int:
+        memo = self.memo
+        stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in memo:
+                continue
+            if ready or not node.args:
+                memo[node] = 1 + sum(memo[a] for a in node.args)
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in memo)
+        return memo[expr]
+
+    def undefined(self, expr: sympy.Basic) -> bool:
+        """Whether ``expr`` (already sized) contains zoo, nan or oo."""
+        return any(node in _UNDEFINED for node in self.memo) and expr.has(*_UNDEFINED)
 
 
 class _Parser:
@@ -827,6 +857,7 @@ class _Parser:
         self.latex = latex
         self.depth = 0
         self.budget = MAX_TOTAL_DIGITS
+        self.size = _TreeSize()
 
     # -- token access ----------------------------------------------------
     def peek(self) -> _Token:
@@ -873,6 +904,9 @@ class _Parser:
         for part in (result, *result.args):
             if isinstance(part, sympy.Rational) and part not in seen:
                 self.charge(_number_size(part), col)
+        if self.size(result) > MAX_NODES:
+            raise ParseError(f"expression too large: more than MAX_NODES={MAX_NODES} "
+                             f"nodes once evaluated (at column {col})")
         return result
 
     def power(self, base: sympy.Expr, exp: sympy.Expr, col: int) -> sympy.Expr:
@@ -1229,12 +1263,15 @@ def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol], *,
     env = _Env(symbols, extra_functions)
     tokens = _Lexer(text, latex).run()
     _check_brackets(tokens)
+    parser = _Parser(tokens, env, latex)
     try:
         with _stack_room(_FRAMES_PER_LEVEL * MAX_DEPTH + 1000):
-            result = _Parser(tokens, env, latex).parse()
+            result = parser.parse()
+            parser.size(result)
+            undefined = parser.size.undefined(result)
     except RecursionError:
         raise ParseError("expression too deeply nested to build") from None
-    if _has_undefined(result):
+    if undefined:
         raise ParseError(f"the expression is undefined (division by zero?): "
                          f"it evaluates to {_short(result)}")
     return result

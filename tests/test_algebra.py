@@ -1,0 +1,62 @@
+"""The exact amplitude algebra: conjugation, zero test, textbook printing."""
+
+import sympy as sp
+import pytest
+
+from lbsym.algebra import PolarAlgebra, abs2, polar_form, polar_parts
+
+T1, T2, R1, R2, th, a, b = sp.symbols("T1 T2 R1 R2 theta a b", positive=True)
+I = sp.I
+
+
+def test_abs2_fabry_perot_is_textbook_form():
+    t = sp.sqrt(T1 * T2) / (1 - sp.sqrt(R1 * R2) * sp.exp(I * th))
+    got = abs2(t)
+    assert got == T1 * T2 / (1 + R1 * R2 - 2 * sp.sqrt(R1) * sp.sqrt(R2) * sp.cos(th))
+
+
+def test_conjugation_of_phases_and_i():
+    alg = PolarAlgebra([sp.exp(I * th), I * a])
+    z = alg.to_field(sp.exp(I * th))
+    assert alg.conj(z) * z == alg.one
+    w = alg.to_field(I)
+    assert alg.conj(w) == -w
+    assert w * w == -alg.one
+
+
+def test_zero_test_is_exact_after_cancellation():
+    x = sp.exp(I * th)
+    alg = PolarAlgebra([x, a])
+    f = alg.to_field((1 - a * x) / (1 - a * x) - 1)
+    assert not f
+
+
+def test_roundtrip_to_expr_is_equal_numerically():
+    expr = (sp.sqrt(T1) * sp.exp(I * (a + b / 2))) / (1 + sp.sqrt(R1) * sp.exp(I * b) * I)
+    back = polar_form(expr)
+    pt = {T1: 0.3, R1: 0.7, a: 0.4, b: 1.9}
+    assert complex(back.subs(pt)) == pytest.approx(complex(expr.subs(pt)), abs=1e-14)
+
+
+def test_abs2_of_sum_with_sines():
+    expr = 1 + I * a * sp.exp(I * th)
+    got = abs2(expr)
+    assert sp.simplify(got - (1 + a**2 - 2 * a * sp.sin(th))) == 0
+
+
+def test_polar_parts_negative_and_i():
+    assert polar_parts(-I * sp.sqrt(R1) * sp.exp(I * a)) == (sp.sqrt(R1), a + sp.pi + sp.pi / 2)
+    with pytest.raises(ValueError):
+        polar_parts(1 + sp.exp(I * a))
+
+
+def test_root_rules_make_unitarity_exact():
+    # |r|^2 + |t|^2 - 1 vanishes only modulo R = 1 - T
+    S_r = sp.sqrt(R1) * sp.exp(I * a)
+    S_t = sp.sqrt(T1) * sp.exp(I * b)
+    alg = PolarAlgebra([S_r, S_t], {R1: 1 - T1}, reduce_roots=True)
+    r, t = alg.to_field(S_r), alg.to_field(S_t)
+    assert r * alg.conj(r) + t * alg.conj(t) - 1 == alg.zero
+    plain = PolarAlgebra([S_r, S_t])
+    r, t = plain.to_field(S_r), plain.to_field(S_t)
+    assert r * plain.conj(r) + t * plain.conj(t) - 1 != plain.zero
