@@ -1,0 +1,92 @@
+"""The lbsym command: output formats, evaluation, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from lbsym.cli import main, parse_number
+from lbsym.errors import ParameterError
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "fabry-perot" in out and "aharonov-bohm-ring" in out
+    code, out, _ = run(capsys, "list", "--json")
+    assert {"name": "landauer", "title": "Landauer formula and the conductance quantum"} in json.loads(out)
+
+
+@pytest.mark.parametrize("fmt", ["text", "latex", "json"])
+def test_derive_formats(capsys, fmt):
+    code, out, err = run(capsys, "derive", "fabry-perot", "--format", fmt)
+    assert code == 0 and err == ""
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["result"]["lhs"] == "T"
+        assert set(data["symbols"]["T1"]) == {"meaning", "assumptions"}
+        assert all({"text", "latex"} == set(s) for s in data["steps"])
+    elif fmt == "latex":
+        assert r"\begin{align*}" in out and r"\cos{\left(\theta \right)}" in out
+    else:
+        assert "Result: T = T1*T2/" in out
+
+
+def test_derive_json_with_check(capsys):
+    code, out, _ = run(capsys, "derive", "fabry-perot", "--format", "json", "--lattice-check")
+    data = json.loads(out)
+    assert code == 0 and data["lattice_check"]["max_abs_error"] < 1e-10
+    assert data["lattice_check"]["points"] > 0
+
+
+def test_eval_resonance_and_landauer(capsys):
+    code, out, _ = run(capsys, "eval", "fabry-perot", "T1=0.5", "T2=0.5", "theta=0")
+    assert code == 0 and out.strip() == "T = 1.00000000000000"
+    code, out, _ = run(capsys, "eval", "landauer", "g_s=2", "T=1,1", "--digits", "10")
+    assert code == 0 and out.strip() == "G = 0.0001549618346"
+    code, out, _ = run(capsys, "eval", "fabry-perot", "T1=1/3", "T2=1/3", "theta=0", "--digits", "50")
+    assert code == 0 and out.strip() == "T = " + "1." + "0" * 49
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["derive", "nope"], "unknown derivation 'nope'"),
+    (["eval", "fabry-perot", "x=1"], "unknown symbol(s) x"),
+    (["eval", "fabry-perot", "T1=0.5"], "missing value(s)"),
+    (["eval", "fabry-perot", "T1=abc", "T2=0.5", "theta=0"], "cannot read 'abc' as a number"),
+    (["eval", "fabry-perot", "T1=2", "T2=0.5", "theta=0"], "outside its admissible range"),
+    (["eval", "fabry-perot", "T1"], "expected SYMBOL=VALUE"),
+    (["eval", "fabry-perot", "__import__('os')=1"], "is not a symbol name"),
+    (["eval", "fabry-perot", "T1=1/0", "T2=1", "theta=0"], "division by zero"),
+    (["eval", "fabry-perot", "T1=0.5", "--digits", "0"], "--digits"),
+    (["derive", "fabry-perot", "--format", "pdf"], "invalid choice"),
+    ([], "required"),
+])
+def test_errors_are_one_line_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("lbsym: error:")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_parse_number_is_exact():
+    assert parse_number("0.1") == sp.Rational(1, 10)
+    assert parse_number("-3/4") == sp.Rational(-3, 4)
+    with pytest.raises(ParameterError):
+        parse_number("1" * 300)
+
+
+def test_installed_command_runs_from_any_directory(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "lbsym.cli", "derive", "nope"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "lbsym.cli", "list"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "periodic-chain" in proc.stdout
