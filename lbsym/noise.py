@@ -1,0 +1,295 @@
+"""Shot and thermal noise of coherent conductors (Blanter-Büttiker).
+
+Conventions
+-----------
+* Noise is the *symmetrized* zero-frequency current-current correlator in the
+  **Schottky normalization**: a Poisson process of charges e gives S = 2eI.
+* Channels are **spin-resolved**; a spin degeneracy g_s multiplies every
+  result (g_s = 2 for spin-degenerate orbital channels).
+* Two terminals, bias V (mu_L - mu_R = eV), temperature Theta, transmission
+  eigenvalues T_n (eigenvalues of t^dagger t), energy-independent
+  (Blanter and Büttiker, Phys. Rep. 336, 1 (2000), eq. (61)):
+
+      S = g_s (2e^2/h) [ 2 k_B Theta sum_n T_n^2
+                         + eV coth(eV / 2 k_B Theta) sum_n T_n (1 - T_n) ]
+
+  Limits (derived by :func:`thermal_limit` and :func:`shot_limit` with
+  sympy limits): V -> 0 gives the Johnson-Nyquist noise 4 k_B Theta G with
+  G = g_s (e^2/h) sum T_n; Theta -> 0 gives the shot noise
+  g_s 2e|V| (e^2/h) sum T_n (1 - T_n).
+* Fano factor F = sum T_n (1 - T_n) / sum T_n (S / 2eI at zero temperature).
+* Energy-dependent T_n(E): the energy integral (Blanter-Büttiker eq. (60))
+
+      S = g_s (2e^2/h) int dE { sum_n T_n [f_L(1 - f_L) + f_R(1 - f_R)]
+                                + sum_n T_n (1 - T_n) (f_L - f_R)^2 }
+
+  is evaluated numerically by :func:`noise_integral` (mpmath or scipy quad).
+* Multi-terminal (Büttiker, PRB 46, 12485 (1992)): with
+  A_{beta gamma}(alpha) = delta_{alpha beta} delta_{alpha gamma} 1
+  - s_{alpha beta}^dagger s_{alpha gamma} (blocks of the S-matrix between
+  the channels of leads),
+
+      S_{alpha beta} = (e^2/h) sum_{gamma delta} Tr[A_{gamma delta}(alpha)
+                        A_{delta gamma}(beta)] F(mu_gamma - mu_delta),
+      F(x) = int dE {f_gamma (1 - f_delta) + f_delta (1 - f_gamma)}
+           = x coth(x / 2 k_B Theta)   (-> |x| at Theta = 0, 2 k_B Theta at x = 0),
+
+  implemented numerically (numpy) by :func:`noise_matrix`; rows and columns
+  sum to zero (current conservation) and the cross-correlations are
+  negative for fermions (Hanbury Brown-Twiss antibunching).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from .constants import e, h, k_B
+from .errors import LbsymError, ShapeError
+
+__all__ = [
+    "V",
+    "Theta",
+    "crossover",
+    "two_terminal_noise",
+    "thermal_limit",
+    "shot_limit",
+    "shot_noise",
+    "thermal_noise",
+    "fano",
+    "merge_sums",
+    "transmission_eigenvalues",
+    "fermi",
+    "noise_integral",
+    "noise_matrix",
+    "lead_indices",
+]
+
+#: Bias voltage (real symbol) and temperature (positive symbol).
+V = sp.Symbol("V", real=True)
+Theta = sp.Symbol("Theta", positive=True)
+
+
+def _sums(transmissions) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """sum T, sum T^2, sum T(1-T) of a list of transmissions or of an
+    ``(IndexedBase, index, N)`` triple (symbolic channel sum)."""
+    if isinstance(transmissions, tuple) and len(transmissions) == 3 and isinstance(
+        transmissions[0], sp.IndexedBase
+    ):
+        Tb, n, N = transmissions
+        return (sp.Sum(Tb[n], (n, 1, N)), sp.Sum(Tb[n] ** 2, (n, 1, N)),
+                sp.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N)))
+    if isinstance(transmissions, sp.Basic):
+        transmissions = [transmissions]
+    Ts = [sp.sympify(t) for t in transmissions]
+    if not Ts:
+        raise ShapeError("expected at least one transmission eigenvalue, got none")
+    return sp.Add(*Ts), sp.Add(*[t**2 for t in Ts]), sp.Add(*[t * (1 - t) for t in Ts])
+
+
+def crossover(voltage: sp.Expr = V, temperature: sp.Expr = Theta) -> sp.Expr:
+    """eV coth(eV / 2 k_B Theta): the thermal-to-shot crossover function."""
+    x = e * voltage
+    return x * sp.coth(x / (2 * k_B * temperature))
+
+
+def two_terminal_noise(transmissions, voltage: sp.Expr = V, temperature: sp.Expr = Theta,
+                       g_s: sp.Expr = 1) -> sp.Expr:
+    """Blanter-Büttiker noise at any bias and temperature (see module docstring).
+
+    ``transmissions`` is a list of T_n (symbols or numbers) or a triple
+    ``(IndexedBase T, n, N)`` for the symbolic sum over N channels.
+    """
+    _, s2, s11 = _sums(transmissions)
+    return g_s * 2 * e**2 / h * (2 * k_B * temperature * s2
+                                 + crossover(voltage, temperature) * s11)
+
+
+def _even_in(expr: sp.Expr, x: sp.Symbol) -> bool:
+    return sp.simplify(expr.subs(x, -x) - expr) == 0
+
+
+def merge_sums(expr: sp.Expr) -> sp.Expr:
+    """Merge c1 Sum(f1, lim) + c2 Sum(f2, lim) + ... into Sum(factor(c1 f1 + ...), lim)
+    (coefficients free of the summation index), e.g. Sum(T) - Sum(T^2) -> Sum(T(1-T))."""
+    expr = sp.expand(expr)
+    groups: dict = {}
+    rest = []
+    for term in sp.Add.make_args(expr):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) == 1:
+            s = sums[0]
+            c = term / s
+            idx = {lim[0] for lim in s.limits}
+            if not (c.free_symbols & idx):
+                groups.setdefault(s.limits, []).append(c * s.function)
+                continue
+        rest.append(term)
+    out = [sp.Sum(sp.factor(sp.Add(*fs)), *lims) for lims, fs in groups.items()]
+    return sp.factor(sp.Add(*rest, *out))
+
+
+def _opaque_limit(expr: sp.Expr, x: sp.Symbol, x0, direction: str) -> sp.Expr:
+    """sympy limit with channel sums (independent of x) held as opaque symbols."""
+    sums = {s: sp.Dummy("sigma", positive=True) for s in expr.atoms(sp.Sum)
+            if x not in s.free_symbols}
+    lim = sp.limit(expr.xreplace(sums), x, x0, direction)
+    return merge_sums(lim.xreplace({v: k for k, v in sums.items()}))
+
+
+def shot_limit(expr: sp.Expr, voltage: sp.Symbol = V, temperature: sp.Symbol = Theta) -> sp.Expr:
+    """Zero-temperature limit Theta -> 0+ of an expression even in the bias.
+
+    The limit is taken by sympy at positive bias, and continued to any sign
+    with |V| after checking that ``expr`` is even in V.
+    """
+    if not _even_in(expr, voltage):
+        raise LbsymError(f"expected an expression even in {voltage}, got {expr}")
+    Vp = sp.Symbol(voltage.name + "_pos", positive=True)
+    lim = _opaque_limit(expr.subs(voltage, Vp), temperature, 0, "+")
+    return lim.subs(Vp, sp.Abs(voltage))
+
+
+def thermal_limit(expr: sp.Expr, voltage: sp.Symbol = V) -> sp.Expr:
+    """Equilibrium limit V -> 0 (sympy limit)."""
+    return _opaque_limit(expr, voltage, 0, "+-")
+
+
+def shot_noise(transmissions, voltage: sp.Expr = V, g_s: sp.Expr = 1) -> sp.Expr:
+    """Zero-temperature noise g_s 2e|V| (e^2/h) sum T(1-T), as the library's limit."""
+    return shot_limit(two_terminal_noise(transmissions, V, Theta, g_s)).subs(V, voltage)
+
+
+def thermal_noise(transmissions, temperature: sp.Expr = Theta, g_s: sp.Expr = 1) -> sp.Expr:
+    """Equilibrium (Johnson-Nyquist) noise 4 k_B Theta G, as the library's limit."""
+    return thermal_limit(two_terminal_noise(transmissions, V, Theta, g_s)).subs(Theta, temperature)
+
+
+def fano(transmissions) -> sp.Expr:
+    """Fano factor sum T(1-T) / sum T (symbolic; numbers give a sympy number)."""
+    s1, _, s11 = _sums(transmissions)
+    return s11 / s1
+
+
+def transmission_eigenvalues(t: np.ndarray) -> np.ndarray:
+    """Eigenvalues of t^dagger t (numpy), clipped to [0, 1]."""
+    t = np.asarray(t, dtype=complex)
+    return np.clip(np.linalg.eigvalsh(t.conj().T @ t), 0.0, 1.0)
+
+
+# ------------------------------------------------------------------ numeric
+def fermi(E, mu, kT):
+    """Fermi function 1 / (1 + exp((E - mu)/kT)) (numpy, overflow-safe)."""
+    x = np.clip((np.asarray(E, dtype=float) - mu) / kT, -700, 700)
+    return 1.0 / (1.0 + np.exp(x))
+
+
+def noise_integral(T_of_E: Callable[[float], float | Sequence[float]], voltage: float,
+                   temperature: float, *, mu: float = 0.0, g_s: float = 1.0,
+                   e_: float = 1.0, h_: float = 1.0, kB_: float = 1.0,
+                   method: str = "mpmath", dps: int = 20, window: float = 40.0) -> float:
+    """Two-terminal noise by numeric energy integration of the Fermi-function form.
+
+    ``T_of_E(E)`` returns one transmission or a sequence of them.  Units are
+    given by ``e_``, ``h_``, ``kB_`` (default e = h = k_B = 1).  The leads sit
+    at mu_L = mu + eV/2, mu_R = mu - eV/2.  ``method`` is ``"mpmath"``
+    (mpmath.quad at ``dps`` digits) or ``"scipy"`` (scipy.integrate.quad).
+    """
+    kT = kB_ * temperature
+    muL, muR = mu + e_ * voltage / 2, mu - e_ * voltage / 2
+    lo = min(muL, muR) - window * kT
+    hi = max(muL, muR) + window * kT
+    pts = sorted({lo, muR, muL, hi})
+    if method == "mpmath":
+        import mpmath as mp
+
+        with mp.workdps(dps):
+            def f(E, m):
+                return 1 / (1 + mp.exp((E - m) / kT))
+
+            def integrand(E):
+                Ts = T_of_E(E)
+                Ts = [Ts] if not isinstance(Ts, (list, tuple, np.ndarray)) else list(Ts)
+                fL, fR = f(E, muL), f(E, muR)
+                s1 = sum(Ts)
+                s11 = sum(t * (1 - t) for t in Ts)
+                return s1 * (fL * (1 - fL) + fR * (1 - fR)) + s11 * (fL - fR) ** 2
+
+            val = mp.quad(integrand, [mp.mpf(p) for p in pts])
+            return float(g_s * 2 * e_**2 / h_ * val)
+    if method == "scipy":
+        from scipy.integrate import quad
+
+        def integrand(E):
+            Ts = np.atleast_1d(np.asarray(T_of_E(E), dtype=float))
+            fL, fR = fermi(E, muL, kT), fermi(E, muR, kT)
+            return float(Ts.sum() * (fL * (1 - fL) + fR * (1 - fR))
+                         + (Ts * (1 - Ts)).sum() * (fL - fR) ** 2)
+
+        total = 0.0
+        for a, b in zip(pts[:-1], pts[1:]):
+            total += quad(integrand, a, b, epsabs=0, epsrel=1e-12, limit=200)[0]
+        return float(g_s * 2 * e_**2 / h_ * total)
+    raise LbsymError(f"expected method 'mpmath' or 'scipy', got {method!r}")
+
+
+def lead_indices(ports: Sequence, lead) -> list[int]:
+    """Indices of the ports (tuples (lead, channel[, spin]) or lead names) of ``lead``."""
+    idx = [i for i, p in enumerate(ports) if (p[0] if isinstance(p, tuple) else p) == lead]
+    if not idx:
+        raise LbsymError(f"expected a lead among the ports, got {lead!r}")
+    return idx
+
+
+def _window(x: float, kT: float) -> float:
+    """int dE {f_g(1-f_d) + f_d(1-f_g)} = x coth(x/2kT), x = mu_g - mu_d."""
+    if kT == 0:
+        return abs(x)
+    y = x / (2 * kT)
+    if abs(y) < 1e-8:
+        return 2 * kT * (1 + y * y / 3)
+    return x / np.tanh(y)
+
+
+def noise_matrix(S: np.ndarray, leads: Sequence[Sequence[int]], voltages: Sequence[float],
+                 temperature: float = 0.0, *, e_: float = 1.0, h_: float = 1.0,
+                 kB_: float = 1.0) -> np.ndarray:
+    """Multi-terminal zero-frequency noise matrix S_{alpha beta} (Büttiker 1992).
+
+    ``S`` is a numeric unitary S-matrix (energy-independent over the bias
+    window), ``leads[alpha]`` the row/column indices of lead alpha's
+    channels, ``voltages[alpha]`` its voltage (mu = eV).  Spin-resolved
+    channels; returns an (n_leads x n_leads) real symmetric array in the
+    Schottky normalization.
+    """
+    S = np.asarray(S, dtype=complex)
+    if S.ndim != 2 or S.shape[0] != S.shape[1]:
+        raise ShapeError(f"expected a square S-matrix, got shape {S.shape}")
+    nl = len(leads)
+    if len(voltages) != nl:
+        raise ShapeError(f"expected {nl} voltages (one per lead), got {len(voltages)}")
+    kT = kB_ * temperature
+    blocks = [[S[np.ix_(leads[a], leads[b])] for b in range(nl)] for a in range(nl)]
+
+    def A(a, b, g):  # A_{b g}(a) = delta_ab delta_ag 1 - s_ab^dagger s_ag
+        m = -blocks[a][b].conj().T @ blocks[a][g]
+        if a == b == g:
+            m = m + np.eye(m.shape[0])
+        return m
+
+    As = [[[A(a, b, g) for g in range(nl)] for b in range(nl)] for a in range(nl)]
+    W = np.array([[_window(e_ * (voltages[g] - voltages[d]), kT) for d in range(nl)]
+                  for g in range(nl)])
+    out = np.zeros((nl, nl))
+    for a in range(nl):
+        for b in range(nl):
+            acc = 0.0
+            for g in range(nl):
+                for d in range(nl):
+                    if W[g, d] == 0:
+                        continue
+                    acc += np.trace(As[a][g][d] @ As[b][d][g]).real * W[g, d]
+            out[a, b] = e_**2 / h_ * acc
+    return out
