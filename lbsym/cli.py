@@ -3,6 +3,7 @@
     lbsym list [--json]
     lbsym derive NAME [--format text|latex|json] [--lattice-check]
     lbsym eval NAME SYMBOL=VALUE ... [--digits N]
+    lbsym check NAME "EXPRESSION" [--latex] [--json]   exit 0 equal, 1 not, 2 bad input
 
 Errors are one line on stderr with exit status 2; no traceback is printed.
 Values given to ``eval`` are parsed as numbers only (integers, decimals,
@@ -165,6 +166,17 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    res = check(args.name, args.expression, latex=args.latex)
+    if args.json:
+        print(json.dumps(res.as_dict(), indent=2, default=str))
+    else:
+        print(res.text())
+    return 0 if res.equal else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lbsym",
@@ -185,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("values", nargs="*", metavar="SYMBOL=VALUE")
     q.add_argument("--digits", type=int, default=15)
     q.set_defaults(func=_cmd_eval)
+    q = sub.add_parser("check", help="check an answer against a derived result "
+                                     "(exit 0 equal, 1 not equal, 2 bad input)")
+    q.add_argument("name")
+    q.add_argument("expression")
+    q.add_argument("--latex", action="store_true", help="the expression is LaTeX")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=_cmd_check)
     return p
 
 
