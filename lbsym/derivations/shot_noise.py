@@ -1,0 +1,126 @@
+"""shot-noise: S = 2e|V| (e^2/h) sum T(1-T), Fano, thermal-to-shot crossover (seed 1162410)."""
+
+from __future__ import annotations
+
+import random
+
+import mpmath
+import sympy as sp
+
+from ..constants import e, h, k_B
+from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
+
+S = sp.Symbol("S", positive=True)
+F = sp.Symbol("F", positive=True)
+N = sp.Symbol("N", positive=True, integer=True)
+n = sp.Symbol("n", positive=True, integer=True)
+Tb = sp.IndexedBase("T", positive=True)
+T = sp.Symbol("T", positive=True)  # one channel
+
+
+def cross_check(points: int = 12, seed: int = 3) -> CheckReport:
+    """mpmath quadrature of the Fermi-function energy integral vs the closed forms.
+
+    Half of the points sit at k_B Theta = 1e-9 (units e = h = k_B = 1, 0.1 <= |V| <= 3; compared with the
+    zero-temperature result, whose finite-temperature correction
+    2 k_B Theta sum T^2 is below 1e-8), the other half at finite temperature
+    (compared with the Blanter-Büttiker formula the result is the limit of).
+    Relative errors; units e = h = k_B = 1.
+    """
+    rng = random.Random(seed)
+    fin = two_terminal_noise((Tb, n, N))
+    shot = shot_limit(fin)
+    worst = 0.0
+    for i in range(points):
+        Ts = [rng.uniform(0.02, 0.98) for _ in range(rng.randint(1, 3))]
+        Vb = rng.choice([-1, 1]) * rng.uniform(0.1, 3.0)
+        kT = 1e-9 if i % 2 == 0 else rng.uniform(0.05, 2.0)
+        vals = {e: 1, h: 1, k_B: 1, V: Vb, Theta: kT, N: len(Ts)}
+        expr = shot if i % 2 == 0 else fin
+        closed = float(expr.subs(vals).doit().subs({Tb[j + 1]: t for j, t in enumerate(Ts)}))
+        num = noise_integral(lambda E: Ts, Vb, kT, method="mpmath", dps=20)
+        worst = max(worst, abs(num - closed) / abs(closed))
+    return CheckReport("mpmath quadrature of the energy integral with Fermi functions "
+                       "(relative error; half the points at k_B Theta = 1e-9 |V|-units vs the shot-noise "
+                       "result, half at finite temperature vs the Blanter-Büttiker formula)",
+                       worst, points, 1e-7)
+
+
+@register("shot-noise", "Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover")
+def build() -> Derivation:
+    finite = two_terminal_noise((Tb, n, N))
+    thermal = thermal_limit(finite)
+    result = shot_limit(finite)
+    # one channel: zeros, maximum
+    s1 = shot_limit(two_terminal_noise([T]))
+    Tr = sp.Symbol("T", real=True)  # admit the end points T = 0, 1
+    zeros_closed = sorted(sp.solve(sp.Eq(s1.subs(T, Tr), 0), Tr))
+    maxima = sp.solve(sp.Eq(sp.diff(s1, T), 0), T)
+    curvature = sp.simplify(sp.diff(s1, T, 2))
+    F_expr = fano((Tb, n, N))
+    F1 = sp.factor(fano([T]))
+    # crossover: x coth x with x = eV/2kTheta -> 1 (thermal) and |x| (shot)
+    cross = crossover()
+    cross_shot = shot_limit(cross)
+    cross_thermal = thermal_limit(cross)
+    G = e**2 / h * sp.Sum(Tb[n], (n, 1, N))
+    textbook = 2 * e * sp.Abs(V) * e**2 / h * sp.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N))
+    johnson = sp.simplify(thermal - 4 * k_B * Theta * G) == 0
+
+    return Derivation(
+        name="shot-noise",
+        title="Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover",
+        topic="Shot noise of a coherent conductor (seed problem 1162410)",
+        symbols=(
+            SymbolInfo(S, "zero-frequency current noise, symmetrized, Schottky normalization (Poisson: S = 2eI)",
+                       "S >= 0"),
+            SymbolInfo(V, "bias voltage, mu_L - mu_R = eV", "real"),
+            SymbolInfo(Theta, "temperature of both reservoirs", "Theta > 0"),
+            SymbolInfo(N, "number of spin-resolved channels", "positive integer"),
+            SymbolInfo(sp.Symbol("T"), "transmission eigenvalue T_n of channel n (T[n]); "
+                       "eigenvalue of t^dagger t", "0 <= T_n <= 1"),
+            SymbolInfo(F, "Fano factor S / 2eI at zero temperature", "0 <= F <= 1"),
+            SymbolInfo(e, "elementary charge", "e > 0"),
+            SymbolInfo(h, "Planck constant", "h > 0"),
+            SymbolInfo(k_B, "Boltzmann constant", "k_B > 0"),
+        ),
+        steps=(
+            Step("Blanter-Büttiker noise of a two-terminal conductor at any bias and temperature "
+                 "(spin-resolved channels, energy-independent T_n):", sp.Eq(S, finite)),
+            Step("The crossover function eV coth(eV/2 k_B Theta) interpolates between its "
+                 "equilibrium limit (V -> 0)", cross_thermal),
+            Step("and its zero-temperature limit (Theta -> 0+, taken at V > 0 and continued "
+                 "by evenness in V)", cross_shot),
+            Step("At V -> 0 the noise is the Johnson-Nyquist noise 4 k_B Theta G "
+                 "with G = (e^2/h) sum T_n:", sp.Eq(S, thermal)),
+            Step("At Theta -> 0 the thermal term vanishes and the shot noise remains:",
+                 sp.Eq(S, result)),
+            Step("One channel: S vanishes for a closed and for an open channel, T =",
+                 sp.FiniteSet(*zeros_closed)),
+            Step("dS/dT = 0 at T =", sp.FiniteSet(*maxima)),
+            Step("where d^2S/dT^2 < 0, so T = 1/2 is the maximum:", curvature),
+            Step("Fano factor: S / 2e|I| with I = (e^2/h) V sum T_n:", sp.Eq(F, F_expr)),
+            Step("for one channel F = 1 - T (Poissonian F = 1 in the tunnelling limit T -> 0):",
+                 sp.Eq(F, F1)),
+        ),
+        lhs=S,
+        result=result,
+        textbook=textbook,
+        reference="Blanter and Büttiker, Phys. Rep. 336, 1 (2000), eqs. (60)-(62); "
+                  "Lesovik, JETP Lett. 49, 592 (1989); Büttiker, PRL 65, 2901 (1990)",
+        facts={
+            "finite_temperature": finite,
+            "thermal_limit": thermal,
+            "johnson_nyquist": johnson,
+            "zeros": zeros_closed,
+            "maxima": maxima,
+            "curvature_at_max": curvature,
+            "fano": F_expr,
+            "fano_one_channel": F1,
+            "crossover": cross,
+            "crossover_shot": cross_shot,
+            "crossover_thermal": cross_thermal,
+        },
+        cross_check=cross_check,
+    )

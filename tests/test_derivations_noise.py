@@ -1,0 +1,61 @@
+"""Noise and counting-statistics derivations: textbook equality, cross-checks, facts."""
+
+import pytest
+import sympy as sp
+
+from lbsym import derivation as registry
+
+NAMES = ["shot-noise", "counting-statistics"]
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def d(request):
+    return registry.get(request.param)
+
+
+def test_registered():
+    assert set(NAMES) <= set(registry.names())
+
+
+def test_result_equals_textbook_exactly(d):
+    assert d.check_textbook()
+
+
+def test_cross_check_passes(d):
+    rep = d.run_cross_check()
+    assert rep is not None and rep.passed, rep
+    assert rep.points > 0
+
+
+def test_text_and_json_render(d):
+    assert d.name in d.text()
+    data = d.as_dict()
+    assert data["name"] == d.name and data["steps"] and data["reference"]
+
+
+def test_shot_noise_facts():
+    d = registry.get("shot-noise")
+    f = d.facts
+    assert f["zeros"] == [0, 1]
+    assert f["maxima"] == [sp.Rational(1, 2)]
+    assert f["johnson_nyquist"] is True
+    T = sp.Symbol("T", positive=True)
+    assert sp.expand(f["fano_one_channel"] - (1 - T)) == 0
+    k_B, Theta, e, V = (sp.Symbol("k_B", positive=True), sp.Symbol("Theta", positive=True),
+                        sp.Symbol("e", positive=True), sp.Symbol("V", real=True))
+    assert (f["curvature_at_max"] / sp.Abs(V)).is_negative
+    assert f["crossover_thermal"] == 2 * k_B * Theta
+    assert f["crossover_shot"] == e * sp.Abs(V)
+    # the result really is the zero-temperature limit and is even in V
+    assert sp.simplify(d.result.subs(V, -V) - d.result) == 0
+
+
+def test_counting_statistics_all_six_cumulants():
+    d = registry.get("counting-statistics")
+    for a, b in zip(d.facts["cumulants"], d.facts["textbook_cumulants"]):
+        assert sp.expand(a - b) == 0
+    assert d.facts["recursion_agrees"]
+    mc = d.facts["monte_carlo_check"](samples=50_000, seed=99)
+    assert mc.passed, mc
+    mp = d.facts["mpmath_check"]()
+    assert mp.passed and mp.max_abs_error < 1e-30
