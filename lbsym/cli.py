@@ -4,6 +4,8 @@
     lbsym derive NAME [--format text|latex|json] [--lattice-check]
     lbsym eval NAME SYMBOL=VALUE ... [--digits N]
     lbsym check NAME "EXPRESSION" [--latex] [--json]   exit 0 equal, 1 not, 2 bad input
+    lbsym plot NAME -o FILE.png
+    lbsym book -o FILE.tex|FILE.md
 
 Errors are one line on stderr with exit status 2; no traceback is printed.
 Values given to ``eval`` are parsed as numbers only (integers, decimals,
@@ -177,6 +179,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if res.equal else 1
 
 
+def _cmd_book(args: argparse.Namespace) -> int:
+    from .book import write_book
+
+    path = write_book(args.output, checks=not args.no_checks)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .plots import plot
+
+    path = plot(args.name, args.output)
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lbsym",
@@ -204,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--latex", action="store_true", help="the expression is LaTeX")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=_cmd_check)
+    q = sub.add_parser("plot", help="draw a derivation's figure (needs the plot extra)")
+    q.add_argument("name")
+    q.add_argument("-o", "--output", required=True, help="FILE.png (or .pdf, .svg)")
+    q.set_defaults(func=_cmd_plot)
+    q = sub.add_parser("book", help="every derivation as one document (.tex or .md)")
+    q.add_argument("-o", "--output", required=True, help="FILE.tex or FILE.md")
+    q.add_argument("--no-checks", action="store_true", help="skip the cross-check figures")
+    q.set_defaults(func=_cmd_book)
     return p
 
 

@@ -39,7 +39,12 @@ class Evaluator:
         self.args = tuple(s.name for s in self.symbols)
         self.backend = backend
         self.digits = digits
-        modules = ["numpy"] if backend == "numpy" else ["mpmath"]
+        if backend == "numpy":
+            from scipy.special import eval_chebyu
+
+            modules = [{"chebyshevu": eval_chebyu}, "numpy"]
+        else:
+            modules = [{"chebyshevu": mpmath.chebyu}, "mpmath"]
         self._f: Callable = sp.lambdify(self.symbols, expr, modules=modules, cse=True)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
