@@ -46,6 +46,9 @@ __all__ = [
     "binomial_cumulants",
     "rate_matrix",
     "sequential_cgf",
+    "lorentzian_log_integral",
+    "breit_wigner_cgf",
+    "breit_wigner",
     "sample_cumulants",
     "gillespie_counts",
 ]
@@ -149,6 +152,39 @@ def sequential_cgf(Gamma_L: sp.Expr, Gamma_R: sp.Expr, t: sp.Expr = 1,
     if len(chosen) != 1:
         raise LbsymError(f"expected one eigenvalue vanishing at lambda = 0, got {chosen}")
     return t * chosen[0]
+
+
+# --------------------------------------------------- coherent resonant level
+def lorentzian_log_integral(b: sp.Expr, c: sp.Expr) -> sp.Expr:
+    """int_{-oo}^{oo} dx ln(1 + c/(x^2 + b^2)) = 2 pi (sqrt(b^2 + c) - b), derived by sympy.
+
+    Differentiating under the integral in c gives int dx/(x^2 + b^2 + c)
+    = pi/sqrt(b^2 + c); integrating that from c = 0 (where the integral
+    vanishes) gives the result, valid for b > 0 and, by analytic
+    continuation, for complex c off the cut c < -b^2.
+    """
+    x = sp.Symbol("x", real=True)
+    bb, s, cc = sp.symbols("b_ s_ c_", positive=True)
+    d_dc = sp.integrate(1 / (x**2 + bb**2 + s), (x, -sp.oo, sp.oo))
+    total = sp.integrate(d_dc, (s, 0, cc))
+    return sp.simplify(total).subs({bb: b, cc: c})
+
+
+def breit_wigner_cgf(Gamma_L: sp.Expr, Gamma_R: sp.Expr, t: sp.Expr = 1, h_: sp.Expr | None = None,
+                     counting_field: sp.Symbol = lam) -> sp.Expr:
+    """Coherent resonant level at large bias (whole resonance inside the window):
+    ln chi = (t/h) int dE ln(1 + T(E)(e^{i lambda} - 1)) with the Breit-Wigner
+    T(E) = Gamma_L Gamma_R / ((E - E0)^2 + (Gamma_L + Gamma_R)^2/4)."""
+    from .constants import h as h_sym
+
+    h_ = h_sym if h_ is None else h_
+    z = sp.exp(sp.I * counting_field)
+    return t / h_ * lorentzian_log_integral((Gamma_L + Gamma_R) / 2, Gamma_L * Gamma_R * (z - 1))
+
+
+def breit_wigner(E: sp.Expr, E0: sp.Expr, Gamma_L: sp.Expr, Gamma_R: sp.Expr) -> sp.Expr:
+    """Breit-Wigner transmission Gamma_L Gamma_R / ((E - E0)^2 + (Gamma_L + Gamma_R)^2/4)."""
+    return Gamma_L * Gamma_R / ((E - E0) ** 2 + (Gamma_L + Gamma_R) ** 2 / 4)
 
 
 # ------------------------------------------------------------------ numeric

@@ -5,7 +5,7 @@ import sympy as sp
 
 from lbsym import derivation as registry
 
-NAMES = ["shot-noise", "counting-statistics"]
+NAMES = ["shot-noise", "counting-statistics", "resonant-tunneling-fcs"]
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -59,3 +59,21 @@ def test_counting_statistics_all_six_cumulants():
     assert mc.passed, mc
     mp = d.facts["mpmath_check"]()
     assert mp.passed and mp.max_abs_error < 1e-30
+
+
+def test_resonant_tunneling_fcs_facts():
+    d = registry.get("resonant-tunneling-fcs")
+    f = d.facts
+    a = sp.Symbol("a", real=True)
+    assert sp.simplify(f["third_over_first_asymmetry"] - (1 + 3 * a**4) / 4) == 0
+    assert sp.simplify(f["fano_asymmetry"] - (1 + a**2) / 2) == 0
+    # coherent Breit-Wigner: same Fano factor and third cumulant as sequential tunnelling
+    assert sp.simplify(f["fano_coherent"] - d.textbook) == 0
+    assert sp.simplify(f["third_over_first_coherent"] - f["third_over_first"]) == 0
+    assert f["coherent_equals_sequential_with_rates_over_hbar"] is True
+    # symmetric barriers: F = 1/2, kappa_3/kappa_1 = 1/4
+    GL, GR = sp.symbols("Gamma_L Gamma_R", positive=True)
+    assert d.result.subs(GR, GL) == sp.Rational(1, 2)
+    assert sp.simplify(f["third_over_first"].subs(GR, GL)) == sp.Rational(1, 4)
+    q = f["quadrature_check"](points=3, seed=9)
+    assert q.passed, q
