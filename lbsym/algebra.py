@@ -466,11 +466,18 @@ class PolarAlgebra:
         return self._normal(lift(a) + lift(b), mono, fac)
 
     def mul(self, a: Frac, b: Frac) -> Frac:
-        mono = tuple(x + y for x, y in zip(a.mono, b.mono))
-        fac = dict(a.fac)
-        for i, e in b.fac.items():
+        # each operand is already reduced against its own denominator, so only
+        # a.n / b.den and b.n / a.den can cancel: divide the smaller pieces
+        an = self._normal(a.n, b.mono, dict(b.fac))
+        bn = self._normal(b.n, a.mono, dict(a.fac))
+        mono = tuple(x + y for x, y in zip(an.mono, bn.mono))
+        fac = dict(an.fac)
+        for i, e in bn.fac.items():
             fac[i] = fac.get(i, 0) + e
-        return self._normal(a.n * b.n, mono, fac)
+        n = self.reduce(an.n * bn.n)
+        if not n:
+            return self.zero
+        return Frac(n, mono, fac, self)
 
     def _register(self, p) -> tuple[tuple, dict, object]:
         """Split a polynomial into monomial * known factors * new factor * constant."""
