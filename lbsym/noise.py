@@ -61,6 +61,8 @@ __all__ = [
     "fano",
     "merge_sums",
     "transmission_eigenvalues",
+    "transmission_traces",
+    "fano_from_t",
     "fermi",
     "noise_integral",
     "noise_matrix",
@@ -171,6 +173,24 @@ def fano(transmissions) -> sp.Expr:
     """Fano factor sum T(1-T) / sum T (symbolic; numbers give a sympy number)."""
     s1, _, s11 = _sums(transmissions)
     return s11 / s1
+
+
+def transmission_traces(t, simplify=None) -> tuple[sp.Expr, sp.Expr]:
+    """(Tr t^dagger t, Tr (t^dagger t)^2) = (sum T_n, sum T_n^2) of a symbolic
+    transmission block, without diagonalizing; ``simplify`` is applied to both."""
+    t = sp.Matrix(t)
+    A = t.H * t
+    s1, s2 = A.trace(), sp.expand((A * A).trace())
+    if simplify is not None:
+        s1, s2 = simplify(s1), simplify(s2)
+    return s1, s2
+
+
+def fano_from_t(t, simplify=None) -> sp.Expr:
+    """Fano factor (Tr t^dagger t - Tr (t^dagger t)^2) / Tr t^dagger t of a
+    symbolic transmission block (no eigenvalues needed)."""
+    s1, s2 = transmission_traces(t, simplify)
+    return sp.factor(s1 - s2) / s1 if simplify is None else simplify((s1 - s2) / s1)
 
 
 def transmission_eigenvalues(t: np.ndarray) -> np.ndarray:

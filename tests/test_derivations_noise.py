@@ -5,7 +5,7 @@ import sympy as sp
 
 from lbsym import derivation as registry
 
-NAMES = ["shot-noise", "counting-statistics", "resonant-tunneling-fcs"]
+NAMES = ["shot-noise", "counting-statistics", "resonant-tunneling-fcs", "spin-flip-noise"]
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -77,3 +77,24 @@ def test_resonant_tunneling_fcs_facts():
     assert sp.simplify(f["third_over_first"].subs(GR, GL)) == sp.Rational(1, 4)
     q = f["quadrature_check"](points=3, seed=9)
     assert q.passed, q
+
+
+def test_spin_flip_noise_facts():
+    d = registry.get("spin-flip-noise")
+    f = d.facts
+    Tp, Tm = sp.symbols("Tp Tm", positive=True)
+    theta = sp.Symbol("theta", real=True)
+    assert sp.simplify(f["fano_difference"] - f["textbook_difference"]) == 0
+    assert theta not in d.result.free_symbols  # the true Fano factor ignores the spin axis
+    # no spin flip (theta = 0): the comparator is exact
+    assert sp.simplify(f["fano_spin_conserving"].subs(theta, 0) - d.result) == 0
+    assert sp.simplify(f["spin_flip_probability"].subs(theta, 0)) == 0
+    assert f["smatrix"].is_unitary()
+    assert [str(p.spin) for p in f["smatrix"].ports] == ["up", "down", "up", "down"]
+    # the difference is never positive: spin flip lowers F (Schur: diagonal majorized by eigenvalues)
+    import random
+
+    rng = random.Random(1)
+    for _ in range(20):
+        pt = {Tp: rng.random(), Tm: rng.random(), theta: rng.uniform(0, 6.3)}
+        assert float(f["fano_difference"].subs(pt)) <= 1e-15
