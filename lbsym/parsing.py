@@ -80,7 +80,10 @@ expression writes or produces (so that sympy never factors huge integers);
 ``MAX_CHEBYSHEV_DEGREE`` (100) for ``U(n, x)``; ``MAX_NODES`` (10000) for
 the size of the result counted as a tree (sympy's automatic evaluation of
 ``re``, ``im`` or ``U`` can repeat its argument, so nesting them would
-otherwise grow the expression exponentially).  Results that are undefined
+otherwise grow the expression exponentially); ``MAX_NUMERIC_NESTING`` (4)
+for functions and roots nested inside each other with only numbers inside
+(``sqrt(1 - sqrt(1 - sqrt(1 - sqrt(1 - sqrt(2)))))`` is refused, as sympy
+takes exponential time to settle the signs of such numbers).  Results that are undefined
 (``1/0``, ``0**-1``) are refused.
 
 Every failure raises :class:`lbsym.errors.ParseError` with a one-line message
@@ -111,6 +114,7 @@ __all__ = [
     "MAX_TOTAL_DIGITS",
     "MAX_CHEBYSHEV_DEGREE",
     "MAX_NODES",
+    "MAX_NUMERIC_NESTING",
 ]
 
 MAX_LENGTH = 2000
@@ -121,6 +125,7 @@ MAX_POWER = 1000
 MAX_TOTAL_DIGITS = 200
 MAX_CHEBYSHEV_DEGREE = 100
 MAX_NODES = 10_000
+MAX_NUMERIC_NESTING = 4
 
 # Exact numbers below this are fully factored by sympy's trial division, so
 # they cost nothing and are not charged against MAX_TOTAL_DIGITS.
@@ -821,30 +826,58 @@ _UNDEFINED = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity,
               sympy.S.NegativeInfinity)
 
 
-class _TreeSize:
-    """Tree size (shared subexpressions counted each time they occur), memoized
-    so that an exponentially large tree stored as a small DAG costs little."""
+class _Measure:
+    """Sizes and numeric nesting of built expressions, memoized per node.
+
+    ``size`` counts a shared subexpression each time it occurs (the tree
+    size), but costs only one visit per distinct node, so an exponentially
+    large tree stored as a small DAG is measured cheaply.  ``level`` is the
+    nesting of functions and non-integer powers, ``symbolic`` whether a
+    symbol occurs.
+    """
 
     def __init__(self) -> None:
-        self.memo: dict[sympy.Basic, int] = {}
+        self.sizes: dict[sympy.Basic, int] = {}
+        self.levels: dict[sympy.Basic, int] = {}
+        self.symbolic: dict[sympy.Basic, bool] = {}
 
     def __call__(self, expr: sympy.Basic) -> int:
-        memo = self.memo
+        """Measure ``expr`` (and its subexpressions); return its tree size."""
+        sizes = self.sizes
         stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
         while stack:
             node, ready = stack.pop()
-            if node in memo:
+            if node in sizes:
                 continue
             if ready or not node.args:
-                memo[node] = 1 + sum(memo[a] for a in node.args)
+                self._record(node)
             else:
                 stack.append((node, True))
-                stack.extend((a, False) for a in node.args if a not in memo)
-        return memo[expr]
+                stack.extend((a, False) for a in node.args if a not in sizes)
+        return sizes[expr]
+
+    def _record(self, node: sympy.Basic) -> None:
+        args = node.args
+        self.sizes[node] = 1 + sum(self.sizes[a] for a in args)
+        self.symbolic[node] = (isinstance(node, sympy.Symbol)
+                               or any(self.symbolic[a] for a in args))
+        level = max((self.levels[a] for a in args), default=0)
+        if isinstance(node, sympy.Function) or (
+                isinstance(node, sympy.Pow) and not args[1].is_Integer):
+            level += 1
+        self.levels[node] = level
+
+    def numeric_level(self, args: Sequence[sympy.Basic]) -> int | None:
+        """Nesting level of the numeric ``args`` (None if any is symbolic)."""
+        for a in args:
+            self(a)
+        if any(self.symbolic[a] for a in args):
+            return None
+        return max(self.levels[a] for a in args)
 
     def undefined(self, expr: sympy.Basic) -> bool:
-        """Whether ``expr`` (already sized) contains zoo, nan or oo."""
-        return any(node in _UNDEFINED for node in self.memo) and expr.has(*_UNDEFINED)
+        """Whether ``expr`` (already measured) contains zoo, nan or oo."""
+        return any(node in _UNDEFINED for node in self.sizes) and expr.has(*_UNDEFINED)
 
 
 class _Parser:
@@ -857,7 +890,7 @@ class _Parser:
         self.latex = latex
         self.depth = 0
         self.budget = MAX_TOTAL_DIGITS
-        self.size = _TreeSize()
+        self.size = _Measure()
 
     # -- token access ----------------------------------------------------
     def peek(self) -> _Token:
@@ -890,6 +923,19 @@ class _Parser:
             raise ParseError(f"nesting too deep: more than MAX_DEPTH={MAX_DEPTH} "
                              f"levels (at column {tok.col})")
 
+    def numeric_guard(self, args: Sequence[sympy.Expr], what: str, col: int) -> None:
+        """Refuse deeply nested functions of pure numbers before sympy sees them.
+
+        sympy decides the sign of a numeric argument by numerical evaluation,
+        which becomes exponentially slow for nested ``sqrt(1 - sqrt(1 - ...))``
+        or ``log(cos(log(...)))``; symbolic arguments do not have that cost.
+        """
+        level = self.size.numeric_level(args)
+        if level is not None and level + 1 > MAX_NUMERIC_NESTING:
+            raise ParseError(f"{what} at column {col} nests functions or roots of "
+                             f"pure numbers more than MAX_NUMERIC_NESTING="
+                             f"{MAX_NUMERIC_NESTING} levels deep")
+
     # -- numbers ---------------------------------------------------------
     def charge(self, size: int, col: int) -> None:
         self.budget -= size
@@ -921,6 +967,8 @@ class _Parser:
                 size = bits * abs(int(exp.p)) // int(exp.q)
                 if size > 15:
                     self.charge(int(size * 0.30103) + 1, col)
+        if not (isinstance(exp, sympy.Integer)):
+            self.numeric_guard((base, exp), "power", col)
         return self.checked(sympy.Pow(base, exp), (base, exp), col)
 
     # -- grammar ---------------------------------------------------------
@@ -1137,6 +1185,7 @@ class _Parser:
                     else f"{func.min_args} or more")
             raise ParseError(f"function '{fname}' at column {tok.col} takes {want} "
                              f"argument(s), got {len(args)}")
+        self.numeric_guard(args, f"'{fname}'", tok.col)
         try:
             value = func.build(*args)
         except ParseError:
@@ -1177,7 +1226,7 @@ class _Parser:
             raise ParseError(f"'√' at column {tok.col} needs an argument, got "
                              f"{_describe(self.peek())}")
         if index == 2:
-            return self.checked(sympy.sqrt(arg), (arg,), tok.col)
+            return self.power(arg, sympy.Rational(1, 2), tok.col)
         return self.power(arg, self.power(index, sympy.Integer(-1), tok.col), tok.col)
 
     def latex_argument(self, owner: _Token) -> sympy.Expr:

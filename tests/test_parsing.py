@@ -345,6 +345,11 @@ HOSTILE = [
     "2^1000",
     "U(100000, x)",
     "sqrt(" * 50 + "x" + ")" * 50,
+    "U(100, " * 30 + "x" + ")" * 30,
+    "log(" * 12 + "2" + ")" * 12,
+    "sqrt(1-" * 8 + "2" + ")" * 8,
+    "log(cos(" * 6 + "2" + "))" * 6,
+    "sqrt(" + "*".join(["32749"] * 150) + "+1)",
 ]
 
 
@@ -484,6 +489,16 @@ def test_number_limits() -> None:
     assert parse("1e-34") == sympy.Rational(1, 10**34)
     with pytest.raises(ParseError, match="MAX_TOTAL_DIGITS"):
         parse("sqrt(10^299 + 1)")
+
+
+def test_size_and_numeric_nesting_limits() -> None:
+    assert parse("U(100, x)") == sympy.chebyshevu(100, x)
+    with pytest.raises(ParseError, match="MAX_NODES"):
+        parse("U(100, U(100, U(100, x)))")
+    assert parse("sqrt(2 + sqrt(2 + sqrt(2 + sqrt(2))))").is_number
+    with pytest.raises(ParseError, match="MAX_NUMERIC_NESTING"):
+        parse("sqrt(2 + sqrt(2 + sqrt(2 + sqrt(2 + sqrt(2)))))")
+    assert parse("sqrt(1 - " * 30 + "x" + ")" * 30).has(x)  # symbolic: no limit
 
 
 # --------------------------------------------------------------------------
