@@ -66,6 +66,7 @@ __all__ = [
     "fermi",
     "noise_integral",
     "noise_matrix",
+    "noise_value",
     "lead_indices",
 ]
 
@@ -130,7 +131,24 @@ def merge_sums(expr: sp.Expr) -> sp.Expr:
                 continue
         rest.append(term)
     out = [sp.Sum(sp.factor(sp.Add(*fs)), *lims) for lims, fs in groups.items()]
-    return sp.factor(sp.Add(*rest, *out))
+    res = sp.factor(sp.Add(*rest, *out))
+    c, args = res.as_coeff_mul()
+    sums = [a for a in args if isinstance(a, sp.Sum)]
+    if c < 0 and len(sums) == 1:  # -Sum((T - 1) T) -> Sum(T (1 - T))
+        flipped = _positive_form(-sums[0].function)
+        if flipped != -sums[0].function:
+            res = sp.Mul(-c, *[sp.Sum(flipped, *a.limits) if a is sums[0] else a for a in args])
+    return res
+
+
+def _positive_form(f: sp.Expr) -> sp.Expr:
+    """-(T - 1) T -> T (1 - T): absorb a negative coefficient into a linear factor."""
+    c, factors = f.as_coeff_mul()
+    if c < 0:
+        for i, a in enumerate(factors):
+            if isinstance(a, sp.Add):
+                return sp.Mul(-c, *factors[:i], -a, *factors[i + 1:])
+    return f
 
 
 def _opaque_limit(expr: sp.Expr, x: sp.Symbol, x0, direction: str) -> sp.Expr:
@@ -271,6 +289,16 @@ def _window(x: float, kT: float) -> float:
     if abs(y) < 1e-8:
         return 2 * kT * (1 + y * y / 3)
     return x / np.tanh(y)
+
+
+def noise_value(transmissions: Sequence[float], voltage: float, temperature: float, *,
+                g_s: float = 1.0, e_: float = 1.0, h_: float = 1.0, kB_: float = 1.0) -> float:
+    """Numeric Blanter-Büttiker noise, safe at V = 0 and at Theta = 0 (where the
+    symbolic eV coth(eV/2k_B Theta) is 0 * oo); default units e = h = k_B = 1."""
+    Ts = np.atleast_1d(np.asarray(transmissions, dtype=float))
+    kT = kB_ * temperature
+    return float(g_s * 2 * e_**2 / h_ * (2 * kT * np.sum(Ts**2)
+                                        + _window(e_ * voltage, kT) * np.sum(Ts * (1 - Ts))))
 
 
 def noise_matrix(S: np.ndarray, leads: Sequence[Sequence[int]], voltages: Sequence[float],

@@ -98,3 +98,43 @@ def test_spin_flip_noise_facts():
     for _ in range(20):
         pt = {Tp: rng.random(), Tm: rng.random(), theta: rng.uniform(0, 6.3)}
         assert float(f["fano_difference"].subs(pt)) <= 1e-15
+
+
+@pytest.mark.parametrize("fmt", ["text", "latex", "json"])
+def test_cli_derives_every_noise_derivation(capsys, fmt):
+    import json
+
+    from lbsym.cli import main
+
+    for name in NAMES:
+        code = main(["derive", name, "--format", fmt])
+        out, err = capsys.readouterr()
+        assert code == 0 and err == "", (name, err)
+        if fmt == "json":
+            data = json.loads(out)
+            assert data["name"] == name and data["result"]["expr"]
+
+
+def test_json_result_parses_back(d):
+    from sympy.parsing.sympy_parser import parse_expr
+
+    data = d.as_dict()
+    syms = {s.name: s.symbol for s in d.symbols}
+    syms.update({s.name: s for s in d.result.free_symbols})
+    if d.name == "shot-noise":
+        syms["T"] = sp.IndexedBase("T", positive=True)
+        syms["n"] = sp.Symbol("n", positive=True, integer=True)
+    back = parse_expr(data["result"]["expr"], local_dict=syms)
+    assert sp.simplify(back - d.result) == 0
+
+
+def test_results_are_textbook_sized(d):
+    assert sp.count_ops(d.result) <= 1.5 * sp.count_ops(d.textbook) + 2
+
+
+def test_numeric_agreement_at_random_points():
+    for name in ["counting-statistics", "resonant-tunneling-fcs", "spin-flip-noise"]:
+        assert registry.get(name).numeric_agreement(samples=10) < 1e-12
+    d = registry.get("shot-noise")
+    N = sp.Symbol("N", positive=True, integer=True)
+    assert sp.simplify(d.result.subs(N, 3).doit() - d.textbook.subs(N, 3).doit()) == 0

@@ -57,6 +57,13 @@ def test_energy_integral_matches_closed_form(method):
         assert abs(num - closed) < 1e-9 * abs(closed)
 
 
+def test_noise_value_limits():
+    Ts = [0.3, 0.9]
+    assert abs(noise.noise_value(Ts, 0.0, 0.5) - 4 * 0.5 * sum(Ts)) < 1e-14  # 4 kT G
+    assert abs(noise.noise_value(Ts, -2.0, 0.0) - 2 * 2.0 * sum(t * (1 - t) for t in Ts)) < 1e-14
+    assert abs(noise.noise_value(Ts, 1e-12, 0.5, g_s=2) - 2 * 4 * 0.5 * sum(Ts)) < 1e-12
+
+
 def test_noise_integral_bad_method():
     with pytest.raises(LbsymError):
         noise.noise_integral(lambda E: 0.5, 1.0, 1.0, method="euler")
@@ -78,10 +85,11 @@ def test_noise_nonnegative_and_fano_in_unit_interval(n, seed, Vb, kT):
     M = noise.noise_matrix(U, [L, R], [Vb, 0.0], kT)
     assert M[0, 0] >= -1e-12 and M[1, 1] >= -1e-12
     assert abs(M[0, 0] - M[1, 1]) < 1e-9 and abs(M[0, 0] + M[0, 1]) < 1e-9
-    if kT > 0.01 or Vb != 0:
-        closed = float(noise.two_terminal_noise([sp.Float(x) for x in Ts], Vb, max(kT, 1e-300))
-                       .subs(UNITS)) if kT > 0 else 2 * abs(Vb) * float(np.sum(Ts * (1 - Ts)))
-        assert abs(M[0, 0] - closed) < 1e-9 * max(1.0, abs(closed))
+    closed = noise.noise_value(Ts, Vb, kT)
+    assert abs(M[0, 0] - closed) < 1e-9 * max(1.0, abs(closed))
+    if Vb != 0 and kT > 0:
+        sym = float(noise.two_terminal_noise([sp.Float(x) for x in Ts], Vb, kT).subs(UNITS))
+        assert abs(sym - closed) < 1e-9 * max(1.0, abs(closed))
 
 
 @settings(max_examples=25, deadline=None)
@@ -120,3 +128,18 @@ def test_noise_matrix_bad_input():
     assert noise.lead_indices([("L", 0), ("R", 0), ("L", 1)], "L") == [0, 2]
     with pytest.raises(LbsymError):
         noise.lead_indices([("L", 0)], "X")
+
+
+def test_energy_dependent_noise_matches_coherent_counting_statistics():
+    """Breit-Wigner T(E) at large bias, low temperature: S = 2e^2 kappa_2 / t with the
+    coherent Levitov-Lesovik kappa_2 (Schottky normalization ties noise to counting)."""
+    from lbsym import counting
+
+    GL, GR = sp.symbols("Gamma_L Gamma_R", positive=True)
+    gl, gr = 0.3, 0.7
+    k2 = counting.cumulants(counting.breit_wigner_cgf(GL, GR, 1, 1), 2)[1]
+    expected = 2 * float(k2.subs({GL: gl, GR: gr}))
+    Tf = lambda E: gl * gr / (E**2 + (gl + gr) ** 2 / 4)
+    Vb = 2e4  # the tails beyond +-V/2 carry ~ 4 gl gr / V of the weight
+    num = noise.noise_integral(Tf, Vb, 1e-3, method="scipy")
+    assert abs(num - expected) < 4 * 4 * gl * gr / Vb + 1e-9
