@@ -425,7 +425,7 @@ class _Lexer:
     def _superscript(self) -> None:
         col = self.i + 1
         self._emit(_Token("op", "^", col))
-        while self._peek() in ("⁻", "⁺") and self._peek():
+        while self._peek() and self._peek() in "⁻⁺":
             self._emit(_Token("op", _SUPERSCRIPTS[self._peek()], self.i + 1))
             self.i += 1
         digits = ""
@@ -1302,6 +1302,9 @@ def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol], *,
     2*T1*T2
     >>> parse_expression("\\\\frac{T_1}{T_2}", {"T1": T1, "T2": T2}, latex=True)
     T1/T2
+    >>> parse_expression("T1T2", {"T1": T1, "T2": T2})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    lbsym.errors.ParseError: unknown name 'T1T2' at column 1 (... did you mean 'T1*T2'?); ...
     """
     if not isinstance(text, str):
         raise ParseError(f"expected the expression as a string, got "

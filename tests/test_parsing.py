@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import doctest
 import importlib
 import re
 import time
@@ -203,6 +204,11 @@ def test_extra_functions() -> None:
         parse_expression("boom(x)", {"x": x}, extra_functions={"boom": lambda z: 1 / 0})
     with pytest.raises(TypeError):
         parse_expression("x", {"x": x}, extra_functions={"__x": sympy.sin})
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(parsing)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_parse_error_is_an_lbsym_value_error() -> None:
