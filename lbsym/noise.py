@@ -66,6 +66,7 @@ __all__ = [
     "fermi",
     "noise_integral",
     "noise_matrix",
+    "noise_matrix_symbolic",
     "noise_value",
     "lead_indices",
 ]
@@ -289,6 +290,42 @@ def _window(x: float, kT: float) -> float:
     if abs(y) < 1e-8:
         return 2 * kT * (1 + y * y / 3)
     return x / np.tanh(y)
+
+
+def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
+    """Zero-temperature multi-terminal noise matrix of a symbolic lbsym SMatrix.
+
+    ``voltages`` maps every lead of ``S`` to its voltage (sympy expressions);
+    same formula as :func:`noise_matrix` with F(x) = |x|.  Rows and columns
+    follow ``S.leads``; each entry is passed through ``simplify`` after the
+    S-matrix's relations (e.g. R = 1 - T) are applied.
+    """
+    leads = list(S.leads)
+    missing = [l for l in leads if l not in voltages]
+    if missing:
+        raise LbsymError(f"expected a voltage for every lead {leads}, got none for {missing}")
+    blocks = {(a, b): sp.Matrix(S.submatrix(a, b)) for a in leads for b in leads}
+
+    def A(a, b, g):
+        m = -blocks[(a, b)].H * blocks[(a, g)]
+        if a == b == g:
+            m = m + sp.eye(m.shape[0])
+        return m
+
+    n = len(leads)
+    out = sp.zeros(n, n)
+    for i, a in enumerate(leads):
+        for j, b in enumerate(leads):
+            acc = sp.S.Zero
+            for g in leads:
+                for d in leads:
+                    w = e * sp.Abs(sp.sympify(voltages[g]) - sp.sympify(voltages[d]))
+                    if w == 0:
+                        continue
+                    acc += (A(a, g, d) * A(b, d, g)).trace() * w
+            acc = sp.expand(acc * e**2 / h).subs(S.relations)
+            out[i, j] = simplify(sp.expand(acc))
+    return out
 
 
 def noise_value(transmissions: Sequence[float], voltage: float, temperature: float, *,

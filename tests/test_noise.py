@@ -143,3 +143,26 @@ def test_energy_dependent_noise_matches_coherent_counting_statistics():
     Vb = 2e4  # the tails beyond +-V/2 carry ~ 4 gl gr / V of the weight
     num = noise.noise_integral(Tf, Vb, 1e-3, method="scipy")
     assert abs(num - expected) < 4 * 4 * gl * gr / Vb + 1e-9
+
+
+def test_symbolic_noise_matrix_hanbury_brown_twiss_beam_splitter():
+    from lbsym.scatterers import beam_splitter
+
+    T = sp.Symbol("T", positive=True)
+    M = noise.noise_matrix_symbolic(beam_splitter(), {1: noise.V, 2: 0, 3: 0, 4: 0})
+    hbt = -2 * e**3 * sp.Abs(noise.V) / h * T * (1 - T)
+    assert sp.expand(M[2, 3] - hbt) == 0 and sp.expand(M[3, 2] - hbt) == 0
+    assert sp.expand(M[2, 2] + hbt) == 0
+    assert M[0, 0] == 0  # a noiseless injected stream stays noiseless in the source lead
+    assert all(sp.expand(x) == 0 for x in list(M * sp.ones(4, 1)) + list(sp.ones(1, 4) * M))
+    with pytest.raises(LbsymError, match="voltage for every lead"):
+        noise.noise_matrix_symbolic(beam_splitter(), {1: noise.V})
+
+
+def test_symbolic_noise_matrix_two_terminal_is_shot_noise():
+    from lbsym.scatterers import barrier
+
+    B = barrier(1)
+    a, b = B.leads
+    M = noise.noise_matrix_symbolic(B, {a: noise.V, b: 0})
+    assert sp.expand(M[0, 0] - noise.shot_noise([sp.Symbol("T1", positive=True)])) == 0
