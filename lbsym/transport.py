@@ -54,3 +54,417 @@ def resistance(
 ) -> sp.Expr:
     """Two-terminal resistance 1/G."""
     return 1 / conductance(S, out_lead, in_lead, spin_degeneracy)
+
+
+# =====================================================================
+# Multi-terminal conductors (Büttiker 1986, 1988)
+# =====================================================================
+
+import numpy as _np
+
+from .errors import ShapeError
+
+
+def _is_numeric_matrix(M: sp.Matrix) -> bool:
+    return all(sp.sympify(x).is_number for x in M)
+
+
+def _is_float_matrix(M: sp.Matrix) -> bool:
+    """Numbers only, at least one inexact (Float): solved in floating point."""
+    return _is_numeric_matrix(M) and any(sp.sympify(x).has(sp.Float) for x in M)
+
+
+class MultiTerminalSolution:
+    """Voltages and currents of every terminal after :meth:`MultiTerminal.solve`.
+
+    Currents are in units of (e^2/h) x voltage (that is, ``I h/e^2``), so a
+    two-terminal resistance in units of h/e^2 is ``(V_i - V_j)/I``.
+    """
+
+    def __init__(self, leads: tuple, voltages: dict, currents: dict):
+        self.leads = leads
+        self.voltages = voltages
+        self.currents = currents
+
+    def voltage(self, lead: Any) -> Any:
+        return self.voltages[lead]
+
+    def current(self, lead: Any) -> Any:
+        return self.currents[lead]
+
+    def __repr__(self) -> str:
+        return f"MultiTerminalSolution(voltages={self.voltages!r}, currents={self.currents!r})"
+
+
+class MultiTerminal:
+    """A multi-terminal conductor in the Landauer-Büttiker formalism.
+
+    Conventions
+    -----------
+    ``I_i = g_s (e^2/h) sum_j [T_ij V_j - T_ji V_i]``, with ``T_ij`` the total
+    transmission from lead j to lead i (Büttiker, PRL 57, 1761 (1986)): ``I_i``
+    is the current flowing out of the conductor into terminal i, so a current
+    I "from i to j" through the conductor is ``I_i = -I``, ``I_j = +I``.  The
+    *conductance matrix* ``G`` (units of e^2/h, ``g_s`` included) has
+    ``G_ij = g_s T_ij`` (i != j) and ``G_ii = g_s (T_ii - N_i)`` when the
+    channel numbers ``N_i`` are known (S-matrix or ``modes=``), otherwise
+    ``G_ii = -g_s sum_{j != i} T_ji``; so ``I = (e^2/h) G V``.  Its columns sum
+    to zero (current conservation); its rows sum to zero only if the
+    transmissions obey the sum rule ``sum_j T_ij = sum_j T_ji`` (unitarity;
+    gauge invariance: results independent of the ground).  Numeric input that
+    breaks the row rule is rejected; for symbolic input pass the sum rules as
+    ``relations`` or rely on the caller.
+
+    Construct from a transmission matrix (``T[i][j]`` from j to i, symbolic or
+    numeric), :meth:`from_smatrix` (a symbolic :class:`~lbsym.smatrix.SMatrix`
+    or a numeric :class:`lbsym.lattice.SMatrix`) or
+    :meth:`from_conductance_matrix`.
+
+    Numeric systems (every entry a number, at least one a float, e.g. a
+    lattice conductance matrix) are solved with numpy in floating point; exact
+    (integer/rational) and
+    symbolic ones with ``sympy.Matrix.LUsolve`` followed by ``cancel``/``factor``
+    per entry (never a global ``simplify``).  Resistances are returned in
+    units of h/e^2, times ``h/e**2`` when ``units=True`` (the default for
+    exact and symbolic systems).
+
+    Examples
+    --------
+    Helical edges on four terminals (each transmits 1 to both neighbours):
+
+    >>> mt = MultiTerminal([[0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0]])
+    >>> mt.two_terminal_resistance(0, 3), mt.four_terminal_resistance(0, 3, 1, 2)
+    (3*h/(4*e**2), h/(4*e**2))
+    >>> MultiTerminal([[0, 1.0], [1.0, 0]]).two_terminal_resistance(0, 1)
+    1.0
+    """
+
+    def __init__(
+        self,
+        transmissions: Any,
+        *,
+        leads: Any = None,
+        modes: Any = None,
+        spin_degeneracy: Any = 1,
+        relations: Any = None,
+        _conductance: Any = None,
+    ):
+        gs = _spin(spin_degeneracy)
+        if _conductance is not None:
+            G = sp.Matrix(_conductance)
+            n = G.rows
+            if G.cols != n:
+                raise ShapeError(f"conductance matrix must be square; got {G.rows}x{G.cols}")
+            T = sp.Matrix(n, n, lambda i, j: G[i, j] if i != j else 0)
+        else:
+            try:
+                T = sp.Matrix(transmissions)
+            except (TypeError, ValueError) as exc:
+                raise ShapeError(f"transmissions: expected a square matrix, got {transmissions!r}") from exc
+            n = T.rows
+            if T.cols != n or n < 2:
+                raise ShapeError(f"transmissions: expected a square matrix of at least 2 leads, got {T.rows}x{T.cols}")
+            if relations:
+                T = T.subs(relations)
+            if modes is not None:
+                modes = list(modes)
+                if len(modes) != n:
+                    raise ShapeError(f"modes: expected {n} channel numbers, got {len(modes)}")
+                G = sp.Matrix(n, n, lambda i, j: gs * (T[i, j] - (modes[i] if i == j else 0)))
+            else:
+                G = sp.Matrix(n, n, lambda i, j: gs * (T[i, j] if i != j else
+                                                        -sum(T[k, i] for k in range(n) if k != i)))
+        self._leads = tuple(range(n)) if leads is None else tuple(leads)
+        if len(self._leads) != n or len(set(self._leads)) != n:
+            raise ShapeError(f"leads: expected {n} distinct labels, got {leads!r}")
+        self._T = sp.ImmutableMatrix(T)
+        self._G = sp.ImmutableMatrix(G)
+        self._gs = gs
+        self.numeric = _is_float_matrix(self._G)
+        if self.numeric:
+            self._Gn = _np.array(self._G.tolist(), dtype=complex)
+            if _np.max(_np.abs(self._Gn.imag)) < 1e-14:
+                self._Gn = self._Gn.real
+            scale = max(1.0, float(_np.max(_np.abs(self._Gn))))
+            for i in range(n):
+                cs = abs(self._Gn[:, i].sum())
+                if cs > 1e-8 * scale:
+                    raise ParameterError(
+                        f"transmissions violate current conservation at terminal {self._leads[i]!r}: "
+                        f"column of the conductance matrix sums to {cs:.3g}, expected 0 "
+                        f"(reflection/channel numbers inconsistent with the transmissions)")
+                rs = abs(self._Gn[i, :].sum())
+                if rs > 1e-8 * scale:
+                    raise ParameterError(
+                        f"transmissions violate the sum rule sum_j T_ij = sum_j T_ji at terminal "
+                        f"{self._leads[i]!r} (row sums to {rs:.3g}, expected 0): results would "
+                        f"depend on which terminal is grounded")
+
+    # ------------------------------------------------------------ builders
+    @classmethod
+    def from_smatrix(cls, S: Any, *, spin_degeneracy: Any = 1, leads: Any = None) -> "MultiTerminal":
+        """From a symbolic :class:`~lbsym.smatrix.SMatrix` or a numeric lattice S-matrix."""
+        if isinstance(S, SMatrix):
+            T = S.transmission_matrix()
+            labels = S.leads
+            modes = [len(S._port_indices(l)) for l in labels]
+            return cls(T, leads=leads or labels, modes=modes, spin_degeneracy=spin_degeneracy)
+        if hasattr(S, "conductance_matrix"):
+            G = _np.asarray(S.conductance_matrix(), dtype=float)
+            return cls.from_conductance_matrix(G, spin_degeneracy=spin_degeneracy, leads=leads)
+        raise ParameterError(f"from_smatrix: expected an lbsym SMatrix or lattice SMatrix, got {type(S).__name__}")
+
+    @classmethod
+    def from_conductance_matrix(cls, G: Any, *, spin_degeneracy: Any = 1, leads: Any = None) -> "MultiTerminal":
+        """From a conductance matrix in units of e^2/h per spin (Kwant convention)."""
+        G = sp.Matrix(_np.asarray(G).tolist() if isinstance(G, _np.ndarray) else G)
+        return cls(None, leads=leads, spin_degeneracy=spin_degeneracy,
+                   _conductance=_spin(spin_degeneracy) * G)
+
+    # ------------------------------------------------------------ access
+    @property
+    def leads(self) -> tuple:
+        return self._leads
+
+    @property
+    def transmissions(self) -> sp.ImmutableMatrix:
+        """Off-diagonal T_ij (lead j to lead i), g_s not included."""
+        return self._T
+
+    def conductance_matrix(self, units: bool = False) -> sp.ImmutableMatrix:
+        """G with I = (e^2/h) G V; times e^2/h if ``units``."""
+        return self._G * (e**2 / h) if units else self._G
+
+    def transmission(self, i: Any, j: Any) -> Any:
+        return self._T[self._index(i), self._index(j)]
+
+    def transposed(self) -> "MultiTerminal":
+        """The time-reversed conductor: T_ij(-B) = T_ji(B) (Onsager)."""
+        return MultiTerminal(None, leads=self._leads, _conductance=self._G.T)
+
+    def _index(self, lead: Any) -> int:
+        try:
+            return self._leads.index(lead)
+        except ValueError:
+            raise ParameterError(f"no terminal {lead!r}; terminals are {list(self._leads)!r}") from None
+
+    # ------------------------------------------------------------ solving
+    def _components(self) -> list[list[int]]:
+        """Terminals connected through (structurally) non-zero conductances."""
+        n = len(self._leads)
+        adj = [[j for j in range(n) if j != i and (self._G[i, j] != 0 or self._G[j, i] != 0)]
+               for i in range(n)]
+        seen, comps = set(), []
+        for s in range(n):
+            if s in seen:
+                continue
+            stack, comp = [s], []
+            seen.add(s)
+            while stack:
+                u = stack.pop()
+                comp.append(u)
+                for v in adj[u]:
+                    if v not in seen:
+                        seen.add(v)
+                        stack.append(v)
+            comps.append(sorted(comp))
+        return comps
+
+    def solve(
+        self,
+        voltages: Any = None,
+        currents: Any = None,
+        floating: Any = (),
+        ground: Any = None,
+        *,
+        simplify: str | None = "factor",
+    ) -> MultiTerminalSolution:
+        """Solve the Landauer-Büttiker equations under boundary conditions.
+
+        Every terminal gets exactly one condition: a fixed voltage
+        (``voltages={lead: V}``; ``ground=lead`` means V = 0), a fixed current
+        (``currents={lead: I}``, in units of (e^2/h) x voltage, I_i flowing out of
+        the conductor into terminal i, as in the class docstring) or
+        ``floating`` (zero net current: a voltage probe).  Terminals not named
+        are floating.  At least one voltage must be fixed in every connected
+        part of the conductor (else its potentials are undetermined).
+
+        Raises :class:`~lbsym.errors.ParameterError` naming the terminal for
+        conflicting conditions, unknown terminals, no ground, a floating
+        island, or a singular set-up.
+        """
+        voltages = dict(voltages or {})
+        currents = dict(currents or {})
+        floating = list(floating)
+        cond: dict[int, tuple[str, Any]] = {}
+
+        def put(lead, kind, val):
+            i = self._index(lead)
+            if i in cond:
+                raise ParameterError(
+                    f"conflicting conditions at terminal {lead!r}: {cond[i][0]} and {kind}; "
+                    f"give each terminal one of voltage, current, floating or ground")
+            cond[i] = (kind, sp.sympify(val))
+
+        for lead, v in voltages.items():
+            put(lead, "voltage", v)
+        if ground is not None:
+            put(ground, "ground", 0)
+        for lead, c in currents.items():
+            put(lead, "current", c)
+        for lead in floating:
+            put(lead, "floating", 0)
+        n = len(self._leads)
+        for i in range(n):
+            cond.setdefault(i, ("floating", sp.Integer(0)))
+        F = [i for i in range(n) if cond[i][0] in ("voltage", "ground")]
+        C = [i for i in range(n) if i not in F]
+        if not F:
+            raise ParameterError(
+                "no ground: every terminal has a current condition, so the voltages are fixed only up to "
+                "a constant; fix the voltage of one terminal (ground=...)")
+        for comp in self._components():
+            if not any(i in F for i in comp):
+                names = [self._leads[i] for i in comp]
+                raise ParameterError(
+                    f"floating island: terminal(s) {names!r} are not connected (no transmission) to any "
+                    f"terminal of fixed voltage, so their voltages are undetermined")
+        VF = sp.Matrix([cond[i][1] for i in F])
+        IC = sp.Matrix([cond[i][1] for i in C])
+        G = self._G
+        GCC = G.extract(C, C) if C else sp.zeros(0, 0)
+        GCF = G.extract(C, F) if C else sp.zeros(0, len(F))
+        numeric = self.numeric and _is_numeric_matrix(VF) and _is_numeric_matrix(IC)
+        if numeric:
+            Gn = self._Gn
+            vf = _np.array([complex(x) for x in VF]).real if VF else _np.zeros(0)
+            ic = _np.array([complex(x) for x in IC]).real if IC else _np.zeros(0)
+            if C:
+                A = Gn[_np.ix_(C, C)]
+                if _np.linalg.cond(A) > 1e13:
+                    raise ParameterError(self._singular_message(C))
+                vc = _np.linalg.solve(A, ic - Gn[_np.ix_(C, F)] @ vf)
+            else:
+                vc = _np.zeros(0)
+            V = _np.zeros(n, dtype=Gn.dtype)
+            V[F], V[C] = vf, vc
+            I = Gn @ V
+            conv = lambda x: float(x.real) if abs(x.imag) < 1e-12 * max(1, abs(x)) else complex(x)
+            vd = {self._leads[i]: conv(complex(V[i])) for i in range(n)}
+            idict = {self._leads[i]: conv(complex(I[i])) for i in range(n)}
+            for i in C:  # exact as imposed
+                idict[self._leads[i]] = conv(complex(ic[C.index(i)]))
+            return MultiTerminalSolution(self._leads, vd, idict)
+        tidy = _tidy(simplify)
+        if C:
+            if GCC.det(method="berkowitz").expand() == 0 if len(C) <= 4 else False:
+                raise ParameterError(self._singular_message(C))
+            try:
+                VC = GCC.LUsolve(IC - GCF * VF)
+            except (ValueError, ZeroDivisionError) as exc:
+                raise ParameterError(self._singular_message(C)) from exc
+            VC = VC.applyfunc(tidy)
+        else:
+            VC = sp.zeros(0, 1)
+        V = [sp.Integer(0)] * n
+        for a, i in enumerate(F):
+            V[i] = VF[a]
+        for a, i in enumerate(C):
+            V[i] = VC[a]
+        Vm = sp.Matrix(V)
+        I = [None] * n
+        for a, i in enumerate(C):
+            I[i] = IC[a]
+        for i in F:
+            I[i] = tidy((G.row(i) * Vm)[0])
+        return MultiTerminalSolution(
+            self._leads,
+            {self._leads[i]: V[i] for i in range(n)},
+            {self._leads[i]: I[i] for i in range(n)},
+        )
+
+    def _singular_message(self, C: list[int]) -> str:
+        names = [self._leads[i] for i in C]
+        return (f"singular set-up: the conductance matrix restricted to the current-biased/floating "
+                f"terminals {names!r} is singular (a floating island or decoupled terminals); "
+                f"fix a voltage in that part")
+
+    # ------------------------------------------------------------ resistances
+    def _units(self, units: Any) -> bool:
+        return (not self.numeric) if units is None else bool(units)
+
+    def four_terminal_resistance(
+        self, i: Any, j: Any, k: Any, l: Any, *, units: Any = None, simplify: str | None = "factor"
+    ) -> Any:
+        """R_{ij,kl} = (V_k - V_l)/I, current I from terminal i to terminal j, all others floating.
+
+        In units of h/e^2 (times ``h/e**2`` when ``units``; default: symbolic
+        systems carry the units, numeric ones do not).
+        """
+        if self._index(i) == self._index(j):
+            raise ParameterError(f"four-terminal resistance: current source {i!r} and sink {j!r} must differ")
+        for x in (k, l):
+            self._index(x)
+        sol = self.solve(currents={i: -1}, ground=j, simplify=simplify)
+        r = sol.voltages[k] - sol.voltages[l]
+        if not self.numeric:
+            r = _tidy(simplify)(r)
+        return r * h / e**2 if self._units(units) else r
+
+    def two_terminal_resistance(self, i: Any, j: Any, *, units: Any = None, simplify: str | None = "factor") -> Any:
+        """R_{ij,ij}: current from i to j, the other terminals floating probes."""
+        return self.four_terminal_resistance(i, j, i, j, units=units, simplify=simplify)
+
+    def resistance_matrix_element(self, *a: Any, **kw: Any) -> Any:  # alias
+        return self.four_terminal_resistance(*a, **kw)
+
+    def reciprocity_difference(
+        self, i: Any, j: Any, k: Any, l: Any, reversed: "MultiTerminal | Any" = None,
+        *, simplify: str | None = "factor",
+    ) -> Any:
+        """R_{ij,kl}(B) - R_{kl,ij}(-B) (Büttiker 1988 reciprocity); zero when Onsager holds.
+
+        ``reversed`` is the conductor at -B (a MultiTerminal or a transmission
+        matrix); by default the time-reversed one, T(-B) = T(B)^T, for which
+        the difference is an identity that the symbolic solve reduces to 0.
+        """
+        rev = self.transposed() if reversed is None else (
+            reversed if isinstance(reversed, MultiTerminal) else MultiTerminal(reversed, leads=self._leads))
+        a = self.four_terminal_resistance(i, j, k, l, units=False, simplify=simplify)
+        b = rev.four_terminal_resistance(k, l, i, j, units=False, simplify=simplify)
+        d = a - b
+        return d if (self.numeric and rev.numeric) else _tidy(simplify)(d)
+
+    def floating_probe_elimination(self, probes: Any, *, simplify: str | None = "factor") -> "MultiTerminal":
+        """Eliminate floating voltage probes: the effective conductor of the other terminals.
+
+        ``G_eff = G_AA - G_AP G_PP^{-1} G_PA`` (Schur complement): the
+        probes draw no current, so their voltages adjust to the others'.
+        """
+        P = [self._index(p) for p in probes]
+        A = [i for i in range(len(self._leads)) if i not in P]
+        if not A:
+            raise ParameterError("cannot float every terminal: at least one must remain")
+        G = self._G
+        GPP = G.extract(P, P)
+        try:
+            X = GPP.LUsolve(G.extract(P, A))
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ParameterError(self._singular_message(P)) from exc
+        Geff = G.extract(A, A) - G.extract(A, P) * X
+        if not self.numeric:
+            Geff = Geff.applyfunc(_tidy(simplify))
+        return MultiTerminal(None, leads=[self._leads[i] for i in A], _conductance=Geff)
+
+
+def _tidy(mode: str | None):
+    if mode is None:
+        return lambda x: x
+    if mode == "cancel":
+        return lambda x: sp.cancel(sp.together(x)) if not sp.sympify(x).is_number else x
+    if mode == "factor":
+        return lambda x: sp.factor(sp.cancel(sp.together(x))) if not sp.sympify(x).is_number else x
+    raise ParameterError(f"simplify: expected 'factor', 'cancel' or None, got {mode!r}")
+
+
+__all__ += ["MultiTerminal", "MultiTerminalSolution"]
