@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import lbsym.parsing as parsing
 from lbsym.errors import LbsymError, ParseError
-from lbsym.parsing import MAX_DEPTH, MAX_LENGTH, parse_expression
+from lbsym.parsing import MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, parse_expression
 
 T1, T2, R1, R2 = sympy.symbols("T1 T2 R1 R2", positive=True)
 theta, phi = sympy.symbols("theta phi", real=True)
@@ -648,7 +648,11 @@ FUZZ = settings(max_examples=150, deadline=2000,
 def test_roundtrip_sympy_str(tree) -> None:
     want = build(tree)
     assume(defined(want))
-    assert equal(parse(str(want)), want)
+    text = str(want)
+    # sympy's evaluation can print numbers past the documented MAX_DIGITS limit
+    # (e.g. 7**60): those are refused by design, not round-trip failures
+    assume(all(len(m) <= MAX_DIGITS for m in re.findall(r"\d+", text)))
+    assert equal(parse(text), want)
 
 
 @FUZZ
