@@ -40,6 +40,7 @@ import sympy as sp
 
 from . import lattice as lat
 from .derivation import CheckReport, Derivation
+from .errors import LbsymError
 from .network import Network, series
 from .scatterers import lattice_impurity, propagation
 from .smatrix import SMatrix
@@ -52,6 +53,7 @@ __all__ = [
     "check_periodic_chain",
     "check_landauer",
     "check_fabry_perot_average",
+    "check_shot_noise",
 ]
 
 _k = sp.Symbol("k", positive=True)
@@ -401,10 +403,52 @@ def check_fabry_perot_average(der: Derivation, *, perturb: float = 0.0) -> Check
     )
 
 
+
+def check_shot_noise(der: Derivation, *, perturb: float = 0.0) -> CheckReport:
+    """Disordered lattice strips: the derivation's S = 2e^3|V|/h sum T_n(1 - T_n),
+    fed with the lattice's transmission eigenvalues, vs Büttiker's noise matrix
+    S_LL computed from the full lattice S-matrix (``noise.noise_matrix``, which
+    never diagonalizes t^dagger t).  Units e = h = 1, V = 1, zero temperature.
+    ``perturb`` spoils the eigenvalues fed to the closed form.
+    """
+    from . import lattice as lat
+    from .noise import noise_matrix
+
+    N = sp.Symbol("N", positive=True, integer=True)
+    T = sp.IndexedBase("T", positive=True)
+    V = next(s.symbol for s in der.symbols if s.name == "V")
+    consts = {s.symbol: 1 for s in der.symbols if s.name in ("e", "h")}
+    worst, points = 0.0, 0
+    for W, L, U, seed in [(4, 12, 1.5, 1), (6, 20, 2.0, 2), (8, 15, 1.0, 3)]:
+        fsys = lat.strip(W, L, disorder=U, seed=seed)
+        for E in np.linspace(-3.1, 3.1, 9):
+            try:
+                sm = fsys.smatrix(float(E))
+            except LbsymError:  # too close to a subband threshold: skip the energy
+                continue
+            n_l, n_r = sm.num_modes(0), sm.num_modes(1)
+            if n_l == 0:
+                continue
+            Ts = sm.transmission_eigenvalues(1, 0) + perturb
+            Ts = np.sort(Ts)[-min(n_l, n_r):]
+            closed = der.result.subs(consts).subs({V: 1, N: len(Ts)}).doit()
+            closed = float(closed.subs({T[i + 1]: float(x) for i, x in enumerate(Ts)}))
+            M = noise_matrix(np.asarray(sm.data), [list(range(n_l)), list(range(n_l, n_l + n_r))],
+                             [1.0, 0.0], 0.0)
+            worst = max(worst, abs(closed - M[0, 0]))
+            points += 1
+    return CheckReport(
+        "lattice.strip(W, L, disorder, seed) for (W, L, U) = (4, 12, 1.5), (6, 20, 2), (8, 15, 1), "
+        "9 energies: the derivation's S = 2e^3|V|/h sum T_n(1 - T_n) with the lattice transmission "
+        "eigenvalues vs Büttiker's noise matrix S_LL from the full lattice S-matrix (e = h = V = 1)",
+        worst, points, 1e-10)
+
+
 CHECKS: dict[str, Callable[..., CheckReport]] = {
     "fabry-perot": check_fabry_perot,
     "aharonov-bohm-ring": check_aharonov_bohm_ring,
     "periodic-chain": check_periodic_chain,
     "landauer": check_landauer,
     "fabry-perot-average": check_fabry_perot_average,
+    "shot-noise": check_shot_noise,
 }

@@ -84,3 +84,14 @@ def test_ring_flux_dependence_is_nontrivial():
     assert abs(T[0] - T[1]) > 1e-2
     assert T[2] < 1e-20
     assert abs(T[0] - T[3]) < 1e-12
+
+
+def test_shot_noise_lattice_eigenvalues_match_noise_matrix():
+    from lbsym import derivation as registry
+    from lbsym.lattice_checks import check_shot_noise
+
+    d = registry.get("shot-noise")
+    rep = d.lattice_check()
+    assert rep.passed and rep.points >= 20 and rep.max_abs_error < 1e-10
+    bad = check_shot_noise(d, perturb=0.05)
+    assert not bad.passed and bad.max_abs_error > 1e-3
