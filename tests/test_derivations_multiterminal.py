@@ -117,3 +117,27 @@ def test_quantum_spin_hall_lattice_numbers():
 
     for v in lattice_values():
         assert abs(v["R_14_14"] - 0.75) < 1e-6 and abs(v["R_14_23"] - 0.25) < 1e-6
+
+
+# ------------------------------------------------------------- voltage probe
+def test_voltage_probe():
+    d = registry.get("voltage-probe")
+    assert d.check_textbook()
+    rep = d.run_cross_check()
+    assert rep.passed, rep
+    T21, T23, T31, T32 = (sp.Symbol(n, positive=True) for n in ("T21", "T23", "T31", "T32"))
+    assert sp.simplify(d.facts["incoherent_resistance"] - (1 / T31 + 1 / T32)) == 0
+    assert d.facts["probe_decoupled_T31"] == 0
+    # the coherent limit is the Fabry-Pérot formula
+    T1, T2, R1, R2, k, L = sp.symbols("T1 T2 R1 R2 k L", positive=True)
+    a1, a2, b1 = (sp.Symbol(n, real=True) for n in ("alpha1", "alpha2", "beta1"))
+    pt = {T1: 0.3, T2: 0.6, R1: 0.7, R2: 0.4, k: 0.9, L: 1.3, a1: 0.2, a2: -0.5, b1: 0.7}
+    from lbsym.derivations.fabry_perot import network as fp_network
+    from lbsym.numeric import network_smatrix
+
+    b2 = sp.Symbol("beta2", real=True)
+    fp = abs(network_smatrix(fp_network(), {**pt, L: 2 * 1.3, b2: 0.0})[1, 0]) ** 2  # barriers 2L apart
+    assert abs(float(d.facts["coherent_limit"].subs(pt)) - fp) < 1e-12
+    table = d.facts["dephasing_table"]
+    peaks = [table[x]["max"] for x in sorted(table)]
+    assert abs(peaks[0] - 1) < 1e-12 and all(a > b for a, b in zip(peaks, peaks[1:]))
