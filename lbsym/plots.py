@@ -9,6 +9,23 @@ pairs; aharonov-bohm-ring, T against Phi/Phi0 (period h/e) with lattice-ring
 points; periodic-chain, T against k a with the allowed bands shaded and
 lattice-chain points; landauer, the conductance staircase of a clean strip
 with lattice points; fabry-perot-average, <T> against T1.
+
+Noise figures (points from each derivation's independent numeric route, fixed
+seeds): shot-noise, (a) the one-channel noise T(1-T) and Fano factor 1 - T
+against T and (b) the thermal-to-shot crossover against eV/k_B Theta, points
+from the mpmath Fermi-function energy integral; counting-statistics, the
+binomial cumulants kappa_1..6 per attempt against T with Monte-Carlo sample
+cumulants; resonant-tunneling-fcs, kappa_2/kappa_1 and kappa_3/kappa_1 of
+sequential tunnelling against Gamma_L/(Gamma_L + Gamma_R) with Gillespie
+points; spin-flip-noise, the Fano factor against the spin-flip angle and the
+exchange strength, with the numpy delta-impurity route as points.
+
+A figure is one panel (keys xlabel, ylabel, title, lines, points and the
+optional bands) or, with a key ``panels``, a grid of such panels under a
+common title.  Optional panel keys: ``errors`` (one array or None per point
+set, drawn as error bars), ``guides`` ((label, x, y) drawn as thin dashed
+reference lines), ``paired`` (point set i takes the colour of line i); a
+legend label is shown once per panel.
 """
 
 from __future__ import annotations
@@ -122,12 +139,182 @@ def _fp_average() -> dict:
                 lines=[(rf"$T_2={t2}$", t1, f(T1=t1, T2=t2)) for t2 in (0.2, 0.5, 0.9)], points=[])
 
 
+# ------------------------------------------------------------------ noise
+def _one_channel(expr: sp.Expr, T: sp.Symbol) -> sp.Expr:
+    """A channel-sum result for one channel: upper limits -> 1, T[1] -> T."""
+    expr = expr.subs({lim[2]: 1 for s in expr.atoms(sp.Sum) for lim in s.limits}).doit()
+    return expr.xreplace({i: T for i in expr.atoms(sp.Indexed)})
+
+
+def _batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Sample cumulants 1..order over ``batches`` equal batches of the samples ``x``:
+    (batch mean, its standard error)."""
+    from .counting import sample_cumulants
+
+    b = np.array([sample_cumulants(c, order) for c in np.array_split(x, batches)])
+    return b.mean(axis=0), b.std(axis=0, ddof=1) / np.sqrt(batches)
+
+
+def _shot_noise() -> dict:
+    from .constants import e, h, k_B
+    from .noise import noise_integral
+
+    d = registry.get("shot-noise")
+    T = sp.Symbol("T", positive=True)
+    units = {e: 1, h: 1, k_B: 1}
+    shot = evaluator(_one_channel(d.result, T).subs(units))
+    F1 = evaluator(d.facts["fano_one_channel"])
+    finite = evaluator(_one_channel(d.facts["finite_temperature"], T).subs(units))
+    thermal = evaluator(_one_channel(d.facts["thermal_limit"], T).subs(units))
+    # (a) zero temperature, units e = h = 1, |V| = 1: S/(2e|V| e^2/h) = T(1-T), F = S/2eI
+    t = np.linspace(0, 1, 401)
+    tp = np.linspace(0.05, 0.95, 10)
+    kT0 = 1e-9  # the cross-check's "zero" temperature (in units of e|V|)
+    Sp = np.array([noise_integral(lambda E, tv=tv: tv, 1.0, kT0, method="mpmath", dps=15) for tv in tp])
+    (tmax,) = d.facts["maxima"]
+    a = dict(xlabel=r"transmission $T$", ylabel=r"$S/(2e|V|e^2/h)$,  $F = S/2eI$",
+             title=r"(a) $k_B\Theta = 0$: one channel",
+             lines=[(r"noise $T(1-T)$", t, shot(T=t, V=1.0) / 2),
+                    (r"Fano factor $1-T$", t, F1(T=t))],
+             points=[("energy integral (mpmath)", tp, Sp / 2), ("energy integral (mpmath)", tp, Sp / (2 * tp))],
+             guides=[(rf"maximum at $T={tmax}$", np.array([float(tmax)] * 2),
+                      np.array([0.0, float(shot(T=float(tmax), V=1.0)) / 2]))],
+             paired=True)
+    # (b) crossover at k_B Theta = 1: S in units of the Johnson-Nyquist noise 4 k_B Theta G
+    x = np.linspace(-10, 10, 400)  # even count: no point at V = 0, where V coth(V/2) is 0 * oo
+    xp = np.linspace(-10, 10, 11)
+    lines, points, guides = [], [], []
+    for tv in (0.2, 0.5, 0.9):
+        norm = thermal(Theta=1.0, T=tv)
+        lines.append((rf"$T={tv}$", x, finite(Theta=1.0, T=tv, V=x) / norm))
+        points.append(("energy integral (mpmath)", xp,
+                       np.array([noise_integral(lambda E, tv=tv: tv, float(v), 1.0, method="mpmath", dps=15)
+                                 for v in xp]) / norm))
+        guides.append((r"limits $4k_B\Theta G$ and $2e|V|(e^2/h)T(1-T)$", x, shot(T=tv, V=x) / norm))
+    guides.append((guides[-1][0], x, np.ones_like(x)))
+    b = dict(xlabel=r"bias $eV/k_B\Theta$", ylabel=r"$S/4k_B\Theta G$",
+             title=r"(b) thermal-to-shot crossover, $eV\coth(eV/2k_B\Theta)$",
+             lines=lines, points=points, guides=guides, paired=True, ylim=(0, None))
+    return dict(title="Shot noise of a single channel", panels=[a, b], grid=(1, 2), figsize=(11, 4.4))
+
+
+COUNTING_ATTEMPTS, COUNTING_SAMPLES, COUNTING_SEED = 4, 200_000, 1162418
+
+
+def _counting_statistics() -> dict:
+    d = registry.get("counting-statistics")
+    ks = d.facts["cumulants"]
+    t = np.linspace(0, 1, 401)
+    tp = np.linspace(0.05, 0.95, 10)
+    rng = np.random.default_rng(COUNTING_SEED)
+    est = []
+    for tv in tp:
+        mean, se = _batched_cumulants(rng.binomial(COUNTING_ATTEMPTS, tv, size=COUNTING_SAMPLES), len(ks))
+        est.append((mean / COUNTING_ATTEMPTS, se / COUNTING_ATTEMPTS))
+    mc = (f"Monte Carlo, {COUNTING_SAMPLES:,} runs of\n"
+          f"$N={COUNTING_ATTEMPTS}$ attempts (seed {COUNTING_SEED})")
+    panels = []
+    for k, kappa in enumerate(ks, start=1):
+        panels.append(dict(xlabel=r"transmission $T$", ylabel=rf"$\kappa_{k}/N$", title="",
+                           lines=[("binomial cumulant", t, evaluator(kappa)(T=t))],
+                           points=[(mc, tp, np.array([m[k - 1] for m, _ in est]))],
+                           errors=[np.array([s[k - 1] for _, s in est])],
+                           legend=k == 1))
+    return dict(title="Full counting statistics of one channel: cumulants per attempt "
+                      r"($\ln\chi = N\ln[1 + T(e^{i\lambda} - 1)]$)",
+                panels=panels, grid=(2, 3), figsize=(11, 6.4))
+
+
+GILLESPIE_SAMPLES, GILLESPIE_SEED = 100_000, 1162416
+
+
+def _resonant_fcs() -> dict:
+    from .counting import gillespie_counts, sample_cumulants
+
+    d = registry.get("resonant-tunneling-fcs")
+    F = evaluator(d.result)
+    F3 = evaluator(d.facts["third_over_first"])
+    # only the ratio matters (degree-0 homogeneous): Gamma_L + Gamma_R = 1
+    x = np.linspace(0, 1, 401)
+    xp = np.linspace(0.1, 0.9, 9)
+    est = []
+    for i, gl in enumerate(xp):
+        # rate cumulants from the growth between t1 and 2 t1; transients decay as
+        # exp(-(Gamma_L + Gamma_R) t), negligible after t1 = 15
+        t1 = 15.0
+        N = gillespie_counts(float(gl), float(1 - gl), [t1, 2 * t1], GILLESPIE_SAMPLES,
+                             seed=GILLESPIE_SEED + i)
+        k_b = np.array([sample_cumulants(b[:, 1], 3) - sample_cumulants(b[:, 0], 3)
+                        for b in np.array_split(N, 20)])
+        ratios = k_b[:, 1:] / k_b[:, :1]
+        est.append((ratios.mean(axis=0), ratios.std(axis=0, ddof=1) / np.sqrt(len(ratios))))
+    mc = f"Gillespie Monte Carlo ({GILLESPIE_SAMPLES:,} runs, seed {GILLESPIE_SEED})"
+    return dict(xlabel=r"asymmetry $\Gamma_L/(\Gamma_L+\Gamma_R)$", ylabel="cumulant ratio",
+                title="Sequential tunnelling through one level",
+                lines=[(r"Fano $\kappa_2/\kappa_1 = (\Gamma_L^2+\Gamma_R^2)/(\Gamma_L+\Gamma_R)^2$",
+                        x, F(Gamma_L=x, Gamma_R=1 - x)),
+                       (r"$\kappa_3/\kappa_1$", x, F3(Gamma_L=x, Gamma_R=1 - x))],
+                points=[(mc, xp, np.array([m[0] for m, _ in est])),
+                        (mc, xp, np.array([m[1] for m, _ in est]))],
+                errors=[np.array([s[0] for _, s in est]), np.array([s[1] for _, s in est])],
+                guides=[("Poisson", x, np.ones_like(x))], paired=True, ylim=(0, 1.08))
+
+
+def _spin_flip_noise() -> dict:
+    from .derivations.spin_flip_noise import _numeric_impurity
+    from .noise import transmission_eigenvalues
+    from .scatterers import delta_barrier
+
+    d = registry.get("spin-flip-noise")
+    F = evaluator(d.result)
+    F_sc = evaluator(d.facts["fano_spin_conserving"])
+    Z = sp.Symbol("Z", real=True)
+    T_delta = evaluator(delta_barrier(Z, 1).transmission("right", "left"))  # k = 1
+
+    def closed(z0, z1, th):  # T_+- of the barriers Z0 +- Z1 (the impurity's own spin basis)
+        tp, tm, th = np.broadcast_arrays(T_delta(Z=z0 + z1), T_delta(Z=z0 - z1), th)
+        return F(Tp=tp, Tm=tm), F_sc(Tp=tp, Tm=tm, theta=th)
+
+    def numeric(z0, z1, th):  # impurity U + J n.sigma solved as 2x2 matrices (numpy)
+        t = _numeric_impurity(float(z0), float(z1), float(th))[2:, :2]
+        lam = transmission_eigenvalues(t)
+        diag = np.real(np.diag(t.conj().T @ t))
+        return (float(np.sum(lam * (1 - lam)) / np.sum(lam)),
+                float(np.sum(diag * (1 - diag)) / np.sum(diag)))
+
+    labels = (r"$F$ (eigenvalues of $t^\dagger t$)",
+              r"$F_{sc}$ (spin-conserving, same $T_\uparrow$, $T_\downarrow$)")
+    pts_label = "numpy: $\\delta$ impurity, $2\\times 2$ matrices"
+    z0, z1 = 0.3, 1.0
+    th = np.linspace(0, 2 * np.pi, 401)
+    thp = np.linspace(0, 2 * np.pi, 17)
+    ya, ypa = closed(z0, z1, th), np.array([numeric(z0, z1, v) for v in thp])
+    a = dict(xlabel=r"spin-flip angle $\theta$ (rad)", ylabel=r"Fano factor $S/2eI$",
+             title=rf"(a) $Z_0={z0}$, $Z_1={z1}$",
+             lines=[(labels[0], th, ya[0]), (labels[1], th, ya[1])],
+             points=[(pts_label, thp, ypa[:, 0]), (pts_label, thp, ypa[:, 1])], paired=True)
+    js = np.linspace(0, 3, 401)
+    jp = np.linspace(0, 3, 13)
+    yb, ypb = closed(z0, js, np.pi / 2), np.array([numeric(z0, v, np.pi / 2) for v in jp])
+    b = dict(xlabel=r"exchange strength $Z_1$", ylabel=r"Fano factor $S/2eI$",
+             title=rf"(b) $Z_0={z0}$, $\theta=\pi/2$",
+             lines=[(labels[0], js, yb[0]), (labels[1], js, yb[1])],
+             points=[(pts_label, jp, ypb[:, 0]), (pts_label, jp, ypb[:, 1])], paired=True)
+    return dict(title=r"Spin-flip impurity $(Z_0 + Z_1\,\mathbf{n}\cdot\boldsymbol{\sigma})\,\delta(x)$, "
+                      r"$T_\pm = 1/(1 + (Z_0 \pm Z_1)^2)$",
+                panels=[a, b], grid=(1, 2), figsize=(11, 4.4))
+
+
 PLOTS = {
     "fabry-perot": _fabry_perot,
     "aharonov-bohm-ring": _ring,
     "periodic-chain": _periodic_chain,
     "landauer": _landauer,
     "fabry-perot-average": _fp_average,
+    "shot-noise": _shot_noise,
+    "counting-statistics": _counting_statistics,
+    "resonant-tunneling-fcs": _resonant_fcs,
+    "spin-flip-noise": _spin_flip_noise,
 }
 
 
@@ -137,6 +324,42 @@ def figure_data(name: str) -> dict:
     if name not in PLOTS:
         raise ParameterError(f"no figure defined for {name!r}; figures exist for {sorted(PLOTS)}")
     return PLOTS[name]()
+
+
+def _draw_panel(ax: Any, data: dict) -> None:
+    """One panel: bands, guides, lines, points (with error bars), labels, legend."""
+    if "bands" in data:
+        x, mask = data["bands"]
+        ax.fill_between(x, 0, 1.05, where=mask, color="0.9", label="allowed bands ($|\\xi| \\leq 1$)")
+    shown: set = set()
+
+    def once(label: str) -> str:  # a label appears once in the legend
+        if label in shown:
+            return "_nolegend_"
+        shown.add(label)
+        return label
+
+    for label, x, y in data.get("guides", []):
+        ax.plot(x, y, "--", color="0.55", lw=0.9, label=once(label))
+    colors = []
+    for label, x, y in data["lines"]:
+        (line,) = ax.plot(x, y, label=once(label))
+        colors.append(line.get_color())
+    errors = data.get("errors", [None] * len(data["points"]))
+    for i, ((label, x, y), err) in enumerate(zip(data["points"], errors)):
+        color = colors[i] if data.get("paired") and i < len(colors) else None
+        if err is None:
+            ax.plot(x, y, "o", ms=3.5, color=color, label=once(label))
+        else:
+            ax.errorbar(x, y, yerr=err, fmt="o", ms=3.5, capsize=2, color=color, label=once(label))
+    if "ylim" in data:
+        ax.set_ylim(*data["ylim"])
+    ax.set_xlabel(data["xlabel"])
+    ax.set_ylabel(data["ylabel"])
+    if data["title"]:
+        ax.set_title(data["title"])
+    if data.get("legend", True):
+        ax.legend(fontsize=8)
 
 
 def plot(name: str, path: str | Path) -> Path:
@@ -151,18 +374,14 @@ def plot(name: str, path: str | Path) -> Path:
             "plotting needs matplotlib: pip install 'lbsym[plot]'"
         ) from exc
     data: dict[str, Any] = figure_data(name)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
-    if "bands" in data:
-        x, mask = data["bands"]
-        ax.fill_between(x, 0, 1.05, where=mask, color="0.9", label="allowed bands ($|\\xi| \\leq 1$)")
-    for label, x, y in data["lines"]:
-        ax.plot(x, y, label=label)
-    for label, x, y in data["points"]:
-        ax.plot(x, y, "o", ms=3.5, label=label)
-    ax.set_xlabel(data["xlabel"])
-    ax.set_ylabel(data["ylabel"])
-    ax.set_title(data["title"])
-    ax.legend(fontsize=8)
+    panels = data.get("panels", [data])
+    rows, cols = data.get("grid", (1, len(panels)))
+    fig, axes = plt.subplots(rows, cols, figsize=data.get("figsize", (6.4, 4.2)), dpi=120,
+                             squeeze=False)
+    for ax, panel in zip(axes.flat, panels):
+        _draw_panel(ax, panel)
+    if "panels" in data:
+        fig.suptitle(data["title"])
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path)

@@ -6,6 +6,7 @@ import subprocess
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from lbsym import derivation as registry
 from lbsym.book import book_markdown, book_tex
@@ -81,3 +82,141 @@ def test_plots_are_written_and_match_evaluators(tmp_path, name, capsys):
 def test_repr_latex():
     d = registry.get("fabry-perot")
     assert d._repr_latex_().startswith("$$") and "Each barrier" in d._repr_latex_()
+
+
+# ------------------------------------------------------------------ noise figures
+NOISE_FIGURES = ["shot-noise", "counting-statistics", "resonant-tunneling-fcs", "spin-flip-noise"]
+
+
+@pytest.fixture(scope="module")
+def noise_data():
+    """figure_data of each noise figure, computed once per module."""
+    pytest.importorskip("matplotlib")
+    from lbsym.plots import figure_data
+
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = figure_data(name)
+        return cache[name]
+
+    return get
+
+
+def _panels(data):
+    return data.get("panels", [data])
+
+
+@pytest.mark.parametrize("name", NOISE_FIGURES)
+def test_noise_plots_are_written_from_the_cli(tmp_path, name, noise_data, capsys):
+    pytest.importorskip("matplotlib")
+    from lbsym.plots import PLOTS
+
+    assert name in PLOTS
+    out = tmp_path / f"{name}.png"
+    assert main(["plot", name, "-o", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    assert out.stat().st_size > 20_000 and out.read_bytes()[:4] == b"\x89PNG"
+    data = noise_data(name)
+    assert data["title"]
+    for p in _panels(data):
+        assert p["xlabel"] and p["ylabel"] and "$" in p["xlabel"] + p["ylabel"]
+        assert p["lines"] and p["points"]
+        for _, x, y in p["lines"] + p["points"]:
+            assert np.shape(x) == np.shape(y) and np.all(np.isfinite(y))
+        for err, (_, xp, _) in zip(p.get("errors", []), p["points"]):
+            assert err is None or (np.shape(err) == np.shape(xp) and np.all(err > 0))
+
+
+def test_noise_plot_pdf_and_console_script(tmp_path):
+    pytest.importorskip("matplotlib")
+    import sys
+
+    out = tmp_path / "fcs.pdf"
+    assert main(["plot", "spin-flip-noise", "-o", str(out)]) == 0
+    assert out.stat().st_size > 5_000 and out.read_bytes()[:5] == b"%PDF-"
+    png = tmp_path / "fcs.png"
+    proc = subprocess.run([sys.executable, "-m", "lbsym.cli", "plot", "counting-statistics", "-o", str(png)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 20_000
+
+
+def test_shot_noise_figure(noise_data):
+    from lbsym.noise import noise_value
+
+    data = noise_data("shot-noise")
+    a, b = data["panels"]
+    # (a) the derivation's one-channel noise is T(1-T): zero at T = 0, 1, maximum 1/4 at T = 1/2
+    (_, t, s), (_, t2, fano) = a["lines"]
+    assert np.allclose(s, t * (1 - t), atol=1e-15) and np.allclose(fano, 1 - t2, atol=1e-15)
+    assert s[0] == 0 and abs(s[-1]) < 1e-15 and t[np.argmax(s)] == 0.5
+    d = registry.get("shot-noise")
+    one = d.result.subs(sp.Symbol("N", positive=True, integer=True), 1).doit()
+    f = evaluator(one.xreplace({i: sp.Symbol("T", positive=True) for i in one.atoms(sp.Indexed)}))
+    assert np.allclose(s, f(T=t, V=1.0, e=1.0, h=1.0) / 2, atol=1e-15)
+    # points: mpmath energy integral at k_B Theta = 1e-9 e|V| lies on the closed forms
+    (_, tp, sp_), (_, tp2, fp) = a["points"]
+    assert np.allclose(sp_, tp * (1 - tp), rtol=1e-6) and np.allclose(fp, 1 - tp2, rtol=1e-6)
+    # (b) crossover in units of 4 k_B Theta G: T + (1-T)(x/2) coth(x/2), x = eV/k_B Theta
+    for (label, x, y), (_, xp, yp) in zip(b["lines"], b["points"]):
+        T = float(label.strip("$").split("=")[1])
+        assert np.allclose(y, T + (1 - T) * x / 2 / np.tanh(x / 2), rtol=1e-12)
+        assert np.allclose(yp, [noise_value([T], v, 1.0) / (4 * T) for v in xp], rtol=1e-8)
+        assert np.isclose(yp[xp == 0][0], 1.0, rtol=1e-8)  # Johnson-Nyquist at V = 0
+    # the guides are the derivation's limits: shot noise (1-T)|x|/2 and the thermal 1
+    (_, xg, yg) = b["guides"][0]
+    assert np.allclose(yg, (1 - 0.2) * np.abs(xg) / 2) and np.allclose(b["guides"][-1][2], 1)
+
+
+def test_counting_statistics_figure(noise_data):
+    d = registry.get("counting-statistics")
+    data = noise_data("counting-statistics")
+    assert len(data["panels"]) == 6
+    for k, (p, kappa, textbook) in enumerate(zip(data["panels"], d.facts["cumulants"],
+                                                 d.facts["textbook_cumulants"]), start=1):
+        (_, t, y), (_, tp, yp), err = p["lines"][0], p["points"][0], p["errors"][0]
+        assert np.allclose(y, evaluator(textbook)(T=t), atol=1e-13)
+        if k == 6:
+            assert np.allclose(y, evaluator(d.result)(T=t), atol=1e-13)
+        # Monte-Carlo sample cumulants within 5 standard errors (fixed seed: deterministic)
+        z = (yp - evaluator(kappa)(T=tp)) / err
+        assert np.max(np.abs(z)) < 5, (k, z)
+    assert np.array_equal(noise_data("counting-statistics")["panels"][5]["points"][0][2], yp)
+
+
+def test_resonant_tunneling_figure(noise_data):
+    data = noise_data("resonant-tunneling-fcs")
+    (_, x, F), (_, x3, F3) = data["lines"]
+    assert np.allclose(F, x**2 + (1 - x) ** 2, atol=1e-14)  # Gamma_L + Gamma_R = 1
+    a = 2 * x3 - 1
+    assert np.allclose(F3, (1 + 3 * a**4) / 4, atol=1e-14)
+    assert np.isclose(F.min(), 0.5) and np.isclose(F3.min(), 0.25)
+    for (_, xl, yl), (_, xp, yp), err in zip(data["lines"], data["points"], data["errors"]):
+        z = (yp - np.interp(xp, xl, yl)) / err
+        assert np.max(np.abs(z)) < 5, z
+        assert np.all(err < 0.05)
+
+
+def test_spin_flip_figure(noise_data):
+    d = registry.get("spin-flip-noise")
+    data = noise_data("spin-flip-noise")
+    a, b = data["panels"]
+    diff = evaluator(d.facts["textbook_difference"])  # F - F_sc
+
+    def closed(z0, z1, th):  # delta barriers Z0 +- Z1 at k = 1 in the impurity's spin basis
+        tp, tm = 1 / (1 + (z0 + z1) ** 2), 1 / (1 + (z0 - z1) ** 2)
+        F = (tp * (1 - tp) + tm * (1 - tm)) / (tp + tm) + 0 * th
+        return F, F - diff(Tp=tp, Tm=tm, theta=th)
+
+    for p, args in ((a, lambda x: (0.3, 1.0, x)), (b, lambda x: (0.3, x, np.pi / 2))):
+        for (_, xl, yl), (_, xp, yp), ref_l, ref_p in zip(p["lines"], p["points"],
+                                                         closed(*args(p["lines"][0][1])),
+                                                         closed(*args(p["points"][0][1]))):
+            assert np.allclose(yl, ref_l, atol=1e-13)
+            # numpy delta-impurity points (eigenvalues / diagonal of t^dagger t) on the closed forms
+            assert np.allclose(yp, ref_p, atol=1e-12)
+        assert np.all(p["lines"][1][2] >= p["lines"][0][2] - 1e-15)  # F_sc >= F
+    assert np.ptp(a["lines"][0][2]) < 1e-14  # F does not depend on the spin-flip angle
+    assert np.ptp(a["lines"][1][2]) > 0.04  # F_sc does
