@@ -31,6 +31,7 @@ __all__ = [
     "propagation",
     "y_junction",
     "beam_splitter",
+    "dephasing_coupler",
     "probabilities",
 ]
 
@@ -203,3 +204,36 @@ def beam_splitter(name: Any = "") -> SMatrix:
             m[2 + i, j] = B[i][j]
             m[j, 2 + i] = B[i][j]
     return SMatrix(m, (1, 2, 3, 4), relations={R: 1 - T}, ranges={T: (0, 1)})
+
+
+def dephasing_coupler(eps: sp.Expr | None = None) -> SMatrix:
+    """A reflectionless, direction-resolved coupler of a wire to a probe.
+
+    Ports ``("left", "right", "pR", "pL")``: the wire's two ends and two probe
+    channels.  A right-mover entering at ``left`` continues to ``right`` with
+    amplitude sqrt(1 - eps) or is absorbed into ``pR`` with amplitude
+    sqrt(eps); what ``pR`` emits leaves as a right-mover (at ``right``).
+    Left-movers and ``pL`` likewise.  Nothing is backscattered::
+
+        S = [[0, a, 0, b], [a, 0, b, 0], [b, 0, -a, 0], [0, b, 0, -a]],
+        a = sqrt(1 - eps), b = sqrt(eps), 0 <= eps <= 1.
+
+    S is unitary but not symmetric: the coupler is not reciprocal, as a
+    probe that preserves the direction of motion cannot be (a reciprocal
+    channel that emits right-movers absorbs left-movers).  Connected to one
+    reservoir, ``pR`` and ``pL`` make a two-channel Büttiker voltage probe
+    (dephasing plus momentum relaxation); connected to two separate floating
+    reservoirs, a probe that randomizes the phase but keeps the direction of
+    motion (pure dephasing).  Büttiker's Y-junction coupling
+    (:func:`y_junction`) also backscatters in the wire; this coupler
+    separates the two effects.  Reference: Büttiker, PRB 33, 3020 (1986);
+    IBM J. Res. Dev. 32, 63 (1988).
+    """
+    eps = _sym("epsilon", positive=True) if eps is None else sp.sympify(eps)
+    a, b = sp.sqrt(1 - eps), sp.sqrt(eps)
+    ranges = {eps: (0, 1)} if isinstance(eps, sp.Symbol) else {}
+    return SMatrix(
+        [[0, a, 0, b], [a, 0, b, 0], [b, 0, -a, 0], [0, b, 0, -a]],
+        ("left", "right", "pR", "pL"),
+        ranges=ranges,
+    )

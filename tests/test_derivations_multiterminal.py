@@ -1,4 +1,4 @@
-"""Multi-terminal derivations: h-bar-nonlocal, quantum-hall-edges, quantum-spin-hall."""
+"""Multi-terminal derivations: h-bar-nonlocal, quantum-hall-edges, quantum-spin-hall, voltage-probe."""
 
 import numpy as np
 import pytest
@@ -120,24 +120,83 @@ def test_quantum_spin_hall_lattice_numbers():
 
 
 # ------------------------------------------------------------- voltage probe
-def test_voltage_probe():
-    d = registry.get("voltage-probe")
-    assert d.check_textbook()
-    rep = d.run_cross_check()
-    assert rep.passed, rep
-    T21, T23, T31, T32 = (sp.Symbol(n, positive=True) for n in ("T21", "T23", "T31", "T32"))
-    assert sp.simplify(d.facts["incoherent_resistance"] - (1 / T31 + 1 / T32)) == 0
-    assert d.facts["probe_decoupled_T31"] == 0
-    # the coherent limit is the Fabry-Pérot formula
-    T1, T2, R1, R2, k, L = sp.symbols("T1 T2 R1 R2 k L", positive=True)
-    a1, a2, b1 = (sp.Symbol(n, real=True) for n in ("alpha1", "alpha2", "beta1"))
-    pt = {T1: 0.3, T2: 0.6, R1: 0.7, R2: 0.4, k: 0.9, L: 1.3, a1: 0.2, a2: -0.5, b1: 0.7}
-    from lbsym.derivations.fabry_perot import network as fp_network
-    from lbsym.numeric import network_smatrix
+@pytest.fixture(scope="module")
+def vp():
+    return registry.get("voltage-probe")
 
-    b2 = sp.Symbol("beta2", real=True)
-    fp = abs(network_smatrix(fp_network(), {**pt, L: 2 * 1.3, b2: 0.0})[1, 0]) ** 2  # barriers 2L apart
-    assert abs(float(d.facts["coherent_limit"].subs(pt)) - fp) < 1e-12
-    table = d.facts["dephasing_table"]
-    peaks = [table[x]["max"] for x in sorted(table)]
-    assert abs(peaks[0] - 1) < 1e-12 and all(a > b for a, b in zip(peaks, peaks[1:]))
+
+T1, T2, R1, R2 = sp.symbols("T1 T2 R1 R2", positive=True)
+EPS = sp.Symbol("epsilon", positive=True)
+RHO = sp.Symbol("rho", positive=True)
+THETA = sp.Symbol("theta", real=True)
+TO_T = {R1: 1 - T1, R2: 1 - T2}
+
+
+def test_voltage_probe_general_formula(vp):
+    assert vp.check_textbook()
+    T21, T23, T31, T32 = (sp.Symbol(n, positive=True) for n in ("T21", "T23", "T31", "T32"))
+    assert sp.cancel(vp.result - (T21 + T23 * T31 / (T31 + T32))) == 0
+    assert sp.cancel(vp.facts["incoherent_resistance"] - (1 / T31 + 1 / T32)) == 0
+
+
+def test_voltage_probe_checks_pass(vp):
+    rep = vp.run_cross_check()
+    assert rep.passed and rep.tolerance == 1e-10, rep
+    lat = vp.lattice_check()
+    assert lat.passed and lat.tolerance == 1e-10 and lat.points >= 100, lat
+
+
+def test_voltage_probe_lattice_check_can_fail_and_probe_draws_no_current(vp):
+    from lbsym.derivations.voltage_probe import lattice_values
+
+    good = lattice_values(vp.result)
+    assert good["probe_current"] < 1e-12 and good["T"] < 1e-10 and good["G"] < 1e-10
+    bad = lattice_values(vp.result, perturb=0.1)
+    assert bad["T"] > 1e-3 and bad["G"] > 1e-4
+
+
+def test_voltage_probe_model_factorization_is_exact(vp):
+    from lbsym.derivations.voltage_probe import model_transmissions, probe_conductance
+
+    Tm = model_transmissions()
+    for key, res in (("buttiker_probe", "one"), ("pure_dephasing", "two")):
+        m = vp.facts[key]
+        assert sp.cancel((m["rho"] - (1 - EPS) * sp.sqrt(R1 * R2))) == 0
+        direct = probe_conductance(Tm, res)
+        structured = m["G"].subs(RHO, m["rho"])
+        s1, s2 = sp.symbols("s1 s2", positive=True)
+        roots = {R1: s1**2, R2: s2**2}
+        diff = sp.cancel((direct - structured).subs(roots).subs({s1: sp.sqrt(1 - T1), s2: sp.sqrt(1 - T2)}))
+        assert diff == 0, key
+
+
+def test_voltage_probe_limits_against_textbook(vp):
+    fp = registry.get("fabry-perot").result
+    # the decoupled probe is the coherent double barrier
+    assert vp.facts["probe_decoupled"] == 0
+    assert sp.cancel((vp.facts["coherent_limit"] - fp).subs(TO_T)) == 0
+    # pure dephasing: <G> is the incoherent series for every coupling, = fabry-perot-average
+    pd = vp.facts["pure_dephasing"]
+    assert not pd["average"].has(EPS)
+    assert sp.cancel(pd["full_coupling"] - T1 * T2 / (T1 + T2 - T1 * T2)) == 0
+    assert sp.cancel(pd["full_coupling"] - registry.get("fabry-perot-average").result) == 0
+    # Büttiker's probe: 1/<G> = 1/T1 + 1/T2 - 2(1 - eps)/(2 - eps)
+    bp = vp.facts["buttiker_probe"]
+    textbook = 1 / T1 + 1 / T2 - 2 * (1 - EPS) / (2 - EPS)
+    assert sp.cancel(1 / bp["average"] - textbook) == 0
+    assert sp.cancel(bp["average_resistance"] - textbook) == 0
+    assert sp.cancel(bp["full_coupling_resistance"] - (1 / T1 + 1 / T2)) == 0
+
+
+def test_voltage_probe_dephasing_suppresses_the_resonance(vp):
+    table = vp.facts["dephasing_table"]
+    eps_values = sorted(table)
+    for res in ("one", "two"):
+        peaks = [table[x][res]["resonance"] for x in eps_values]
+        dips = [table[x][res]["antiresonance"] for x in eps_values]
+        assert abs(peaks[0] - 1) < 1e-12  # symmetric barriers: perfect resonance
+        assert all(a > b for a, b in zip(peaks, peaks[1:]))
+        assert all(a < b for a, b in zip(dips, dips[1:]))
+        assert abs(table[1.0][res]["resonance"] - table[1.0][res]["antiresonance"]) < 1e-12
+    avgs = [table[x]["two"]["average"] for x in eps_values]
+    assert max(avgs) - min(avgs) < 1e-14  # pure dephasing keeps <G>

@@ -14,10 +14,23 @@ Z, k, eps = sp.symbols("Z k epsilon", positive=True)
     sc.barrier(1), sc.barrier(2, time_reversal=False), sc.symmetric_barrier(1),
     sc.delta_barrier(), sc.lattice_impurity(), sc.propagation(sp.Symbol("x", real=True),
                                                               sp.Symbol("f", real=True)),
-    sc.y_junction(), sc.beam_splitter(1),
+    sc.y_junction(), sc.beam_splitter(1), sc.dephasing_coupler(), sc.dephasing_coupler(0),
+    sc.dephasing_coupler(1),
 ])
 def test_unitary(S):
     assert S.is_unitary()
+
+
+def test_dephasing_coupler_is_reflectionless_and_direction_resolved():
+    S = sc.dephasing_coupler()
+    T = S.transmission_matrix()
+    ports = ("left", "right", "pR", "pL")
+    idx = {p: i for i, p in enumerate(ports)}
+    assert T[idx["left"], idx["left"]] == 0 and T[idx["right"], idx["right"]] == 0  # no backscattering
+    assert T[idx["pR"], idx["left"]] == eps and T[idx["right"], idx["left"]] == 1 - eps
+    assert T[idx["pL"], idx["left"]] == 0  # right-movers never reach the left-mover channel
+    assert T[idx["right"], idx["pR"]] == eps and T[idx["left"], idx["pR"]] == 0
+    assert S.matrix != S.matrix.T  # not reciprocal, by construction
 
 
 def test_delta_barrier_transmission():

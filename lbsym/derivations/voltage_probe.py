@@ -4,28 +4,59 @@ Three terminals: 1 (left), 2 (right), 3 a floating voltage probe.  The probe
 draws no net current, so every electron it absorbs is re-emitted with a
 random phase: a model of inelastic scattering/dephasing.  Convention
 (DESIGN.md): I_i = (e^2/h) sum_j [T_ij V_j - T_ji V_i], spin-resolved.
+
+The model for the interpolation is two barriers with a probe coupled between
+them by :func:`lbsym.scatterers.dephasing_coupler` (strength epsilon, no
+backscattering), in two versions that differ only in the reservoirs:
+
+* Büttiker's probe: one reservoir takes both the right- and left-movers it
+  absorbs and re-emits into both directions (dephasing *and* momentum
+  relaxation).  At full coupling 1/G = 1/T1 + 1/T2: the two barriers are two
+  conductors in series, each with its own contact resistance.
+* Pure dephasing: two floating reservoirs, one for each direction of motion
+  (the phase is randomized, the direction kept).  At full coupling
+  G = T1 T2/(T1 + T2 - T1 T2), the phase-averaged Fabry-Pérot result
+  (``fabry-perot-average``): the intrinsic resistances R/T add.
+
+The lattice check is a three-terminal tight-binding device: a chain with two
+impurities and a third lead attached to the site between them (Büttiker's
+junction realised on the lattice).
 """
 
 from __future__ import annotations
 
+import math
 import random
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
-from ..derivation import Derivation, Step, SymbolInfo, register
+from ..algebra import polar_parts
+from ..averages import phase_average
+from ..derivation import CheckReport, Derivation, Step, SymbolInfo, get, register
+from ..errors import LbsymError
 from ..network import Network
 from ..numeric import network_smatrix
-from ..scatterers import barrier, y_junction
+from ..scatterers import barrier, dephasing_coupler, lattice_impurity
 from ..transport import MultiTerminal
 from ._common import barrier_symbols, sampled_check
 
 NAME = "voltage-probe"
 TITLE = "Büttiker voltage probe: dephasing, from coherent to incoherent transport"
 G_eff = sp.Symbol("G_eff")
+G = sp.Symbol("G")
+G_avg = sp.Symbol("<G>")
 eps = sp.Symbol("epsilon", positive=True)
 k = sp.Symbol("k", positive=True)
 L = sp.Symbol("L", positive=True)
+theta = sp.Symbol("theta", real=True)
+rho = sp.Symbol("rho", positive=True)
+T1, T2, R1, R2 = sp.symbols("T1 T2 R1 R2", positive=True)
+ALPHAS = [sp.Symbol(f"{a}{i}", real=True) for a in ("alpha", "beta") for i in (1, 2)]
+TO_T = {R1: 1 - T1, R2: 1 - T2}
+TO_R = {sp.sqrt(1 - T1): sp.sqrt(R1), sp.sqrt(1 - T2): sp.sqrt(R2)}
+LEADS = ("1", "2", "A", "B")  # A absorbs right-movers, B left-movers
 
 
 def Tsym(i: int, j: int) -> sp.Symbol:
@@ -44,20 +75,213 @@ def sum_rules() -> dict:
     return dict(zip(elim, sol))
 
 
-def network() -> Network:
-    """Two barriers with a probe coupled (Y-junction, coupling epsilon) between them."""
+# ------------------------------------------------------------------ the model
+def network(coupling=eps) -> Network:
+    """Barrier 1, a dephasing coupler of strength ``coupling`` midway, barrier 2.
+
+    The barriers are L apart; external leads "1", "2" (the wire) and "A"
+    ("pR", absorbs right-movers), "B" ("pL", left-movers).
+    """
     net = Network()
-    net.add("B1", barrier(1)).add("Y", y_junction()).add("B2", barrier(2))
-    net.connect("B1.right", "Y.arm1", phase=k * L).connect("Y.arm2", "B2.left", phase=k * L)
-    net.external("1", "B1.left").external("2", "B2.right").external("3", "Y.lead")
+    net.add("B1", barrier(1)).add("D", dephasing_coupler(coupling)).add("B2", barrier(2))
+    net.connect("B1.right", "D.left", phase=k * L / 2).connect("D.right", "B2.left", phase=k * L / 2)
+    net.external("1", "B1.left").external("2", "B2.right").external("A", "D.pR").external("B", "D.pL")
     return net
 
 
-def _geff_numeric(Tn: np.ndarray) -> float:
-    """Floating probe by the numeric MultiTerminal solve: G = I/V with V_1 = 1, V_2 = 0."""
-    mt = MultiTerminal(np.asarray(Tn, dtype=float).tolist(), modes=[1, 1, 1])
-    sol = mt.solve(voltages={0: 1.0, 1: 0.0}, floating=[2])
-    return sol.currents[1]
+def round_trip_phase() -> sp.Expr:
+    """theta = arg(r1' r2 e^{2ikL}), as in ``fabry-perot``."""
+    B1, B2 = barrier(1), barrier(2)
+    _, phase = polar_parts(B1["right", "right"] * B2["left", "left"] * sp.exp(2 * sp.I * k * L))
+    return phase
+
+
+def model_transmissions() -> sp.Matrix:
+    """T_ij of the model (leads 1, 2, A, B) in terms of theta."""
+    Tm = network().smatrix().transmission_matrix()
+    k_of_theta = sp.solve(sp.Eq(round_trip_phase(), theta), k)[0]
+    return Tm.subs(k, k_of_theta)
+
+
+def probe_conductance(Tm, reservoirs: str):
+    """G from 1 to 2 (units e^2/h) with the probe channels A, B floating.
+
+    ``reservoirs="one"``: A and B are the two channels of one reservoir
+    (Büttiker's probe); ``"two"``: each is its own floating reservoir.
+    Works for a symbolic (sympy) or numeric (numpy) 4x4 ``Tm``.
+    """
+    numeric = isinstance(Tm, np.ndarray)
+    M = sp.Matrix(Tm) if not numeric else Tm
+    if reservoirs == "one":
+        P = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1]]
+        M = (np.array(P) @ M @ np.array(P).T) if numeric else sp.Matrix(P) * M * sp.Matrix(P).T
+        leads, probes = ("1", "2", "P"), ["P"]
+    elif reservoirs == "two":
+        leads, probes = LEADS, ["A", "B"]
+    else:
+        raise LbsymError(f"reservoirs: expected 'one' or 'two', got {reservoirs!r}")
+    n = len(leads)
+    if numeric:
+        M = np.array(M, dtype=float)
+        np.fill_diagonal(M, 0.0)
+        mt = MultiTerminal(M.tolist(), leads=leads)
+        sol = mt.solve(voltages={"1": 1.0, "2": 0.0}, floating=probes)
+        return sol.current("2")
+    M = sp.Matrix(n, n, lambda i, j: M[i, j] if i != j else 0)
+    return MultiTerminal(M, leads=leads).floating_probe_elimination(probes).transmission("2", "1")
+
+
+def poisson_form(Gtheta: sp.Expr) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Write G(theta) = <G> (1 - rho^2)/(1 + rho^2 - 2 rho cos theta).
+
+    The theta dependence of G is a single factor a + b cos(theta) in the
+    denominator; rho follows from its coefficients, <G> from the phase
+    average of the Poisson kernel (by residues).  Returns (rho, <G>, G).
+    """
+    Gt = sp.factor(sp.cancel(Gtheta.subs(TO_T)))
+    num, den = sp.fraction(Gt)
+    with_theta = [f for f in sp.Mul.make_args(den) if f.has(theta)]
+    if len(with_theta) != 1 or num.has(theta):
+        raise LbsymError("voltage-probe: G(theta) is not of the Fabry-Pérot form")
+    D = with_theta[0]
+    rest = sp.Mul(*[f for f in sp.Mul.make_args(den) if not f.has(theta)])
+    c = sp.cos(theta)
+    poly = sp.Poly(sp.expand(D), c)
+    if poly.degree() != 1:
+        raise LbsymError("voltage-probe: G(theta) is not of the Fabry-Pérot form")
+    b, a = poly.all_coeffs()
+    for sign in (1, -1):
+        r = sp.factor(-b / (2 * sign))
+        if sp.expand(a - sign * (1 + r**2)) == 0:
+            break
+    else:
+        raise LbsymError("voltage-probe: the theta-dependent factor is not 1 + rho^2 - 2 rho cos(theta)")
+    # C/(1 + rho^2 - 2 rho cos theta) with C = num/(sign * rest); average of the kernel:
+    kernel_avg = phase_average(1 / (1 + rho**2 - 2 * rho * c), theta, {rho: 0.5})  # 1/(1 - rho^2)
+    C = num / (sign * rest)
+    avg = tidy(sp.cancel((C * kernel_avg.subs(rho, r)).subs(TO_T)))
+    r_R = tidy(r.subs(TO_R))
+    structured = sp.Mul(avg, (1 - rho**2) / (1 + rho**2 - 2 * rho * c), evaluate=False)
+    return r_R, avg, structured
+
+
+def _positive_factor(f: sp.Expr) -> tuple[int, sp.Expr]:
+    """(sign, f') with f = sign f' and f' led by positive terms (1 - epsilon, not epsilon - 1)."""
+    if not f.is_Add:
+        return 1, f
+    terms = sp.Add.make_args(f)
+    neg = sum(1 for t in terms if t.could_extract_minus_sign())
+    const = sum(t for t in terms if t.is_Number)
+    if 2 * neg > len(terms) or (2 * neg == len(terms) and const < 0):
+        return -1, -f
+    return 1, f
+
+
+def tidy(expr: sp.Expr) -> sp.Expr:
+    """Factored, with every factor written as a paper would (no leading minus signs)."""
+    num, den = sp.fraction(sp.factor(expr))
+    sign, parts = 1, []
+    for side in (num, den):
+        out = []
+        for f in sp.Mul.make_args(side):
+            base, e = f.as_base_exp()
+            sg, base = _positive_factor(base)
+            if sg < 0 and e.is_integer and e % 2:
+                sign = -sign
+            out.append(base**e)
+        parts.append(sp.Mul(*out))
+    num, den = parts
+    coeff, rest = num.as_coeff_Mul()
+    coeff = sign * coeff
+    if coeff < 0 and rest.is_Add:  # keep -2 (1 - epsilon), not 2 epsilon - 2
+        return sp.Mul(coeff, rest, evaluate=False) / den
+    return coeff * rest / den
+
+
+def resistance_sum(conductance: sp.Expr) -> sp.Expr:
+    """1/G as partial fractions in T1 and T2 (series resistances)."""
+    r = sp.apart(sp.factor(1 / conductance), T1)
+    return sp.Add(*[tidy(a) for t in sp.Add.make_args(r) for a in sp.Add.make_args(sp.apart(t, T2))])
+
+
+# ----------------------------------------------------------- lattice device
+LATTICE_SETS = ((0.8, -0.6, 3, 4), (1.5, 1.1, 2, 2), (-0.4, 2.0, 5, 1), (0.3, 0.3, 1, 6))
+
+
+def lattice_device(e1: float, e2: float, d1: int, d2: int):
+    """Chain sites -d1..d2, impurities e1 at -d1 and e2 at d2, a side lead at site 0.
+
+    Leads: 0 at -d1 (left), 1 at d2 (right), 2 the probe attached at site 0.
+    Lead phase references are the interface sites.
+    """
+    from .. import lattice as lat
+
+    b = lat.Builder()
+    for n in range(-d1, d2 + 1):
+        b.add_site((n,), e1 if n == -d1 else e2 if n == d2 else 0.0)
+    for n in range(-d1, d2):
+        b.add_hopping((n + 1,), (n,), 1.0)
+    b.attach_lead(lat.Lead.chain(-1), interface=[(-d1,)])
+    b.attach_lead(lat.Lead.chain(+1), interface=[(d2,)])
+    b.attach_lead(lat.Lead.chain(+1), interface=[(0,)])
+    return b.finalized()
+
+
+@lru_cache(maxsize=None)
+def _lattice_network():
+    """(e1, e2, k, d1, d2) -> 3x3 S of impurity - junction - impurity (leads 1, 2, 3)."""
+    from ..lattice_checks import lattice_junction_smatrix
+
+    e1, e2 = sp.symbols("epsilon1 epsilon2", real=True)
+    d1, d2 = sp.symbols("d1 d2", positive=True)
+    net = Network()
+    net.add("I1", lattice_impurity(e1, k)).add("J", lattice_junction_smatrix(k)).add("I2", lattice_impurity(e2, k))
+    net.connect("I1.right", "J.up", phase=k * d1).connect("J.down", "I2.left", phase=k * d2)
+    net.external("1", "I1.left").external("2", "I2.right").external("3", "J.lead")
+    return sp.lambdify((e1, e2, k, d1, d2), net.smatrix().matrix, modules="numpy")
+
+
+def lattice_values(result: sp.Expr, perturb: float = 0.0) -> dict:
+    """Largest differences on the three-terminal lattice device.
+
+    (a) lattice T_ij against |S_ij|^2 of lbsym's network of exact lattice
+    scatterers (impurities, three-way lattice junction); (b) the floating
+    probe solved numerically by MultiTerminal from the lattice conductance
+    matrix against ``result`` evaluated with the lattice T_ij; (c) the
+    probe's current in that solution.
+    """
+    f_net = _lattice_network()
+    names = sorted(result.free_symbols, key=lambda s: s.name)
+    f_res = sp.lambdify(names, result, modules="numpy")
+    ks = np.linspace(0.08, math.pi - 0.08, 40)
+    worst_T = worst_G = worst_I = 0.0
+    pts = 0
+    for e1, e2, d1, d2 in LATTICE_SETS:
+        sys_ = lattice_device(e1, e2, d1, d2)
+        for kk in ks:
+            S = sys_.smatrix(-2 * math.cos(kk))
+            Tl = np.array([[S.transmission(i, j) if i != j else 0.0 for j in range(3)] for i in range(3)])
+            Sn = np.asarray(f_net(e1 + perturb, e2, kk, d1, d2), dtype=complex)
+            Tn = np.abs(Sn) ** 2
+            np.fill_diagonal(Tn, 0.0)
+            worst_T = max(worst_T, float(np.abs(Tl - Tn).max()))
+            mt = MultiTerminal.from_conductance_matrix(S.conductance_matrix().tolist(), leads=(1, 2, 3))
+            sol = mt.solve(voltages={1: 1.0, 2: 0.0}, floating=[3])
+            Tval = {Tsym(i + 1, j + 1): (Tn if perturb else Tl)[i, j]
+                    for i in range(3) for j in range(3) if i != j}
+            g_closed = float(f_res(*[Tval[s] for s in names]))
+            worst_G = max(worst_G, abs(sol.current(2) - g_closed))
+            worst_I = max(worst_I, abs(sol.current(3)))
+            pts += 1
+    return {"T": worst_T, "G": worst_G, "probe_current": worst_I, "points": pts}
+
+
+def _sample(rng: random.Random) -> dict:
+    t1, t2 = rng.uniform(0.05, 0.95), rng.uniform(0.05, 0.95)
+    p = {T1: t1, T2: t2, R1: 1 - t1, R2: 1 - t2, eps: rng.uniform(0.0, 1.0),
+         k: rng.uniform(0.1, 3), L: rng.uniform(0.5, 5)}
+    p.update({a: rng.uniform(-3, 3) for a in ALPHAS})
+    return p
 
 
 @register(NAME, TITLE)
@@ -69,52 +293,103 @@ def build() -> Derivation:
     result = sp.factor(eff.transmission(2, 1))
     r2t = mt.two_terminal_resistance(1, 2, units=False)
     textbook = Tsym(2, 1) + Tsym(2, 3) * Tsym(3, 1) / (Tsym(3, 1) + Tsym(3, 2))
-    net = network()
-    S = net.smatrix()
-    Tm = S.transmission_matrix()  # leads "1", "2", "3"
-    coherent_limit = sp.cancel(Tm[1, 0].subs(eps, 0))
-    probe_decoupled = Tm[2, 0].subs(eps, 0)
-    # fully incoherent: nothing passes coherently (T21 = 0), time-reversal symmetric (T23 = T32)
     incoherent = sp.factor(1 / result.subs(Tsym(2, 1), 0).subs(Tsym(2, 3), Tsym(3, 2)))
-    free = sorted(Tm.free_symbols, key=lambda s: s.name)
-    Tf = sp.lambdify(free, Tm, "numpy")
-    gf = sp.lambdify(sorted(result.free_symbols, key=lambda s: s.name), result, "numpy")
-    gnames = sorted(result.free_symbols, key=lambda s: s.name)
+
+    # the model: two barriers, a dephasing coupler between them
+    Tm = model_transmissions()
+    models = {}
+    for res in ("one", "two"):
+        rho_e, avg, structured = poisson_form(probe_conductance(Tm, res))
+        full = tidy(avg.subs(eps, 1))
+        models[res] = {"rho": rho_e, "average": avg, "G": structured, "full_coupling": full,
+                       "average_resistance": resistance_sum(avg),
+                       "full_coupling_resistance": resistance_sum(full)}
+    fp = get("fabry-perot").result
+    fpa = get("fabry-perot-average").result
+    coherent = {res: models[res]["G"].subs(rho, models[res]["rho"]).subs(eps, 0) for res in models}
+    for res in models:
+        if sp.cancel((coherent[res] - fp).subs(TO_T)) != 0:
+            raise LbsymError(f"voltage-probe: the decoupled probe ({res}) does not give fabry-perot")
+    if sp.cancel(models["two"]["full_coupling"] - fpa) != 0:
+        raise LbsymError("voltage-probe: pure dephasing at full coupling differs from fabry-perot-average")
+    probe_decoupled = sp.factor(Tm[2, 0].subs(eps, 0) + Tm[3, 0].subs(eps, 0))
+    kernel = 1 + rho**2 - 2 * rho * sp.cos(theta)
+    D_eps = sp.expand(kernel.subs(rho, models["one"]["rho"]))
+    s1, s2 = sp.symbols("s1 s2", positive=True)  # sqrt(R1), sqrt(R2) as generators for cancel
+    roots = {R1: s1**2, R2: s2**2}
+    shown = {name: tidy(sp.cancel((Tm[LEADS.index(a), LEADS.index(b)] * D_eps).subs(roots))
+                        .subs({s1: sp.sqrt(R1), s2: sp.sqrt(R2)})) / kernel
+             for name, (a, b) in {"T_21": ("2", "1"), "T_A1": ("A", "1"), "T_B1": ("B", "1"),
+                                  "T_2A": ("2", "A")}.items()}
+
+    Tf = sp.lambdify([theta, eps, T1, T2, R1, R2], Tm, modules="numpy")
+    g_closed = {res: sp.lambdify([theta, eps, T1, T2], models[res]["G"].subs(rho, models[res]["rho"]).subs(TO_T),
+                                 modules="numpy") for res in models}
+    theta_f = sp.lambdify([k, L] + ALPHAS, round_trip_phase(), modules="numpy")
+    net = network()
+
+    def numeric_T(p):
+        Tn = np.abs(network_smatrix(net, p)) ** 2
+        np.fill_diagonal(Tn, 0.0)
+        return Tn
 
     def closed(p):
-        Tn = np.array(Tf(*[p[s] for s in free]), dtype=float)
-        if Tn[2, 0] + Tn[2, 1] < 1e-14:  # probe decoupled
-            return float(Tn[1, 0])
-        args = {Tsym(i + 1, j + 1): Tn[i, j] for i in range(3) for j in range(3) if i != j}
-        return float(gf(*[args[s] for s in gnames]))
+        th = theta_f(p[k], p[L], *[p[a] for a in ALPHAS])
+        return complex(g_closed["one"](th, p[eps], p[T1], p[T2]),
+                       g_closed["two"](th, p[eps], p[T1], p[T2]))
 
     def independent(p):
-        Sn = network_smatrix(net, p)
-        Tn = np.abs(Sn) ** 2
-        return _geff_numeric(Tn)
+        Tn = numeric_T(p)
+        return complex(probe_conductance(Tn, "one"), probe_conductance(Tn, "two"))
 
-    alpha = [sp.Symbol(f"{a}{i}", real=True) for a in ("alpha", "beta") for i in (1, 2)]
-    T1, T2, R1, R2 = sp.symbols("T1 T2 R1 R2", positive=True)
+    def cross() -> CheckReport:
+        a = sampled_check("", closed, independent, _sample, points=25)
+        # <G>: trapezoid average over one period of kL of the numerically solved network
+        rng = random.Random(11)
+        worst = 0.0
+        n = 256
+        for _ in range(6):
+            p = _sample(rng)
+            p[eps] = rng.uniform(0.05, 1.0)
+            vals = {"one": [], "two": []}
+            for j in range(n):
+                q = dict(p)
+                q[k] = (j + 0.5) * math.pi / (n * p[L])
+                Tn = numeric_T(q)
+                for res in vals:
+                    vals[res].append(probe_conductance(Tn, res))
+            for res in vals:
+                g = float(models[res]["average"].subs({eps: p[eps], T1: p[T1], T2: p[T2]}))
+                worst = max(worst, abs(np.mean(vals[res]) - g))
+        return CheckReport(
+            method=("numeric linear solve of the barrier-coupler-barrier network (numpy), probes "
+                    "solved numerically by MultiTerminal (one and two reservoirs), vs the closed "
+                    f"forms G(theta) (max {a.max_abs_error:.1e}, 25 points) and the phase average "
+                    f"<G> vs a {n}-point average over one period of kL (6 points)"),
+            max_abs_error=max(a.max_abs_error, worst), points=a.points + 6, tolerance=1e-10)
 
-    def sample(rng: random.Random):
-        t1, t2 = rng.uniform(0.05, 0.95), rng.uniform(0.05, 0.95)
-        p = {T1: t1, T2: t2, R1: 1 - t1, R2: 1 - t2, eps: rng.uniform(0.0, 0.5),
-             k: rng.uniform(0.1, 3), L: rng.uniform(0.5, 5)}
-        p.update({a: rng.uniform(-3, 3) for a in alpha})
-        return p
+    def lattice() -> CheckReport:
+        v = lattice_values(result)
+        return CheckReport(
+            method=("three-terminal lattice device (chain, impurities eps1, eps2, a third lead "
+                    f"attached between them; {len(LATTICE_SETS)} sets x 40 k): lattice T_ij vs lbsym "
+                    f"network of exact lattice scatterers (max {v['T']:.1e}); floating probe solved "
+                    f"numerically from the lattice conductance matrix vs G_eff(T_ij) (max {v['G']:.1e}); "
+                    f"probe current in the solution (max {v['probe_current']:.1e})"),
+            max_abs_error=max(v["T"], v["G"], v["probe_current"]), points=v["points"], tolerance=1e-10)
 
-    # dephasing: the resonance of two T = 0.2 barriers, on and off resonance, and averaged
-    def geff_at(e_val, kl):
-        p = {T1: 0.2, T2: 0.2, R1: 0.8, R2: 0.8, eps: e_val, k: kl, L: 1.0}
-        p.update({a: 0.0 for a in alpha})
-        return closed(p)
-
-    grid = np.linspace(0, np.pi, 200, endpoint=False)
+    # dephasing: the resonance of two T = 0.2 barriers, on and off resonance
     table = {}
-    for e_val in (0.0, 0.05, 0.2, 0.5):
-        vals = [geff_at(e_val, x) for x in grid]
-        table[e_val] = {"max": max(vals), "min": min(vals),
-                        "mean_resistance": float(np.mean([1 / v for v in vals]))}
+    for e_val in (0.0, 0.1, 0.5, 1.0):
+        row = {}
+        for res in ("one", "two"):
+            on = float(g_closed[res](0.0, e_val, 0.2, 0.2))
+            off = float(g_closed[res](math.pi, e_val, 0.2, 0.2))
+            row[res] = {"resonance": on, "antiresonance": off,
+                        "average": float(models[res]["average"].subs({eps: e_val, T1: 0.2, T2: 0.2}))}
+        table[e_val] = row
+
+    m1, m2 = models["one"], models["two"]
     return Derivation(
         name=NAME,
         title=TITLE,
@@ -122,9 +397,11 @@ def build() -> Derivation:
         symbols=tuple([SymbolInfo(Tsym(i, j), f"transmission from terminal {j} to terminal {i}", "T >= 0")
                        for i in (1, 2, 3) for j in (1, 2, 3) if i != j]
                       + barrier_symbols(1, 2)
-                      + [SymbolInfo(eps, "coupling of the probe (Y-junction epsilon)", "0 <= epsilon <= 1/2"),
-                         SymbolInfo(k, "wave number", "k > 0"),
-                         SymbolInfo(L, "distance barrier-junction", "L > 0")]),
+                      + [SymbolInfo(eps, "coupling of the probe (probability to be absorbed per pass)",
+                                    "0 <= epsilon <= 1"),
+                         SymbolInfo(theta, "round-trip phase between the barriers, as in fabry-perot", "real"),
+                         SymbolInfo(rho, "round-trip amplitude that survives the probe, (1 - epsilon) sqrt(R1 R2)",
+                                    "0 <= rho < 1")]),
         steps=(
             Step("Three terminals: 1, 2 and a voltage probe 3.  Conductance matrix (columns sum to "
                  "zero; the unitarity sum rules fix T12, T13):", mt.conductance_matrix()),
@@ -135,17 +412,33 @@ def build() -> Derivation:
                  "through the probe and is re-emitted, split in the ratio T23 : T13.",
                  sp.Eq(G_eff, result)),
             Step("The two-terminal resistance in units of h/e^2 is its inverse:", r2t),
-            Step("Fully incoherent limit: nothing is transmitted coherently (T21 = 0) and, without a "
-                 "field, T23 = T32.  Then the resistances of the two sections add in series, "
-                 "1/G_eff = 1/T31 + 1/T32:", sp.Eq(1 / G_eff, incoherent)),
-            Step("Model: two barriers with a probe coupled between them by a Y-junction of coupling "
-                 "epsilon (Büttiker 1988).  At epsilon = 0 the probe decouples (T31 = 0) and the "
-                 "coherent Fabry-Pérot transmission is recovered:", sp.Eq(sp.Symbol("T21"), coherent_limit)),
-            Step("As epsilon grows, a fraction of the electrons enters the probe and returns with a "
-                 "random phase: the resonance peak drops from 1 (facts['dephasing_table'], "
-                 "T1 = T2 = 0.2).  The Y-junction also backscatters (its arm-to-arm transmission is "
-                 "((1 + sqrt(1 - 2 epsilon))/2)^2), so at epsilon = 1/2 the model is not the bare "
-                 "barriers' series resistance; the general formula above is the statement that holds."),
+            Step("If nothing is transmitted coherently (T21 = 0) and, without a field, T23 = T32, "
+                 "the two halves are conductors in series, each with its own contact resistance:",
+                 sp.Eq(1 / G_eff, incoherent)),
+            Step("Model: two barriers a distance L apart and, midway, a probe that absorbs a "
+                 "fraction epsilon of the electrons passing in either direction without "
+                 "backscattering them (dephasing_coupler).  From the composed S-matrix, between the "
+                 "wire's ends 1, 2 and the probe channels A (absorbs right-movers) and B (left-movers):",
+                 tuple(sp.Eq(sp.Symbol(n), v) for n, v in shown.items())),
+            Step("Büttiker's probe (A and B one floating reservoir).  G(theta) factorizes into its "
+                 "phase average times a Poisson kernel of the round-trip amplitude rho:",
+                 sp.Eq(G, m1["G"])),
+            Step("with rho and the phase-averaged conductance", (sp.Eq(rho, m1["rho"]), sp.Eq(G_avg, m1["average"]))),
+            Step("As a resistance, <G>^{-1} interpolates between the incoherent series 1/T1 + 1/T2 - 1 "
+                 "(epsilon = 0) and, at full coupling, 1/T1 + 1/T2: the two barriers in series, each "
+                 "with its own contact resistance (the probe is a reservoir):",
+                 sp.Eq(1 / G_avg, m1["average_resistance"])),
+            Step("Pure dephasing (A and B separate floating reservoirs: the phase is randomized, "
+                 "the direction of motion kept).  The same factorization, with rho as above and",
+                 sp.Eq(G_avg, m2["average"])),
+            Step("independent of epsilon: dephasing only washes out the resonances (rho -> 0).  At "
+                 "full coupling G = <G> is the phase-averaged Fabry-Pérot result (fabry-perot-average), "
+                 "1/G = 1/T1 + 1/T2 - 1 = 1 + R1/T1 + R2/T2: the intrinsic resistances R/T add like "
+                 "classical resistors (checked exactly against fabry-perot-average's result).",
+                 sp.Eq(1 / G, m2["full_coupling_resistance"])),
+            Step("At epsilon = 0 the probe decouples (T_A1 + T_B1 = 0) and both versions give the "
+                 "coherent Fabry-Pérot transmission (the library checks G - T = 0 exactly against "
+                 "the fabry-perot derivation's result):", sp.Eq(G, fp)),
         ),
         lhs=G_eff,
         result=result,
@@ -153,12 +446,10 @@ def build() -> Derivation:
         reference="Büttiker, PRB 33, 3020 (1986); Büttiker, IBM J. Res. Dev. 32, 63 (1988); "
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 3.5",
         relations=rules,
-        ranges={**{s: (0, 1) for s in T.free_symbols}, eps: (0, 0.5)},
-        facts={"coherent_limit": coherent_limit, "probe_decoupled_T31": probe_decoupled,
-               "incoherent_resistance": incoherent, "dephasing_table": table,
-               "model_transmissions": Tm},
-        cross_check=lambda: sampled_check(
-            "numeric linear solve of the barrier-probe-barrier network (numpy), floating probe "
-            "solved numerically by MultiTerminal, vs the closed form with the network's T_ij",
-            closed, independent, sample, points=25),
+        ranges={**{s: (0, 1) for s in T.free_symbols}},
+        facts={"incoherent_resistance": incoherent, "probe_decoupled": probe_decoupled,
+               "coherent_limit": coherent["one"], "model_transmissions": Tm,
+               "buttiker_probe": m1, "pure_dephasing": m2, "dephasing_table": table},
+        cross_check=cross,
+        lattice=lattice,
     )
