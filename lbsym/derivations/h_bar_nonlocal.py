@@ -106,9 +106,12 @@ def lattice_check() -> CheckReport:
     worst = max(abs(v["solve"] - v["closed"]) for v in vals)
     # the one-site bridge must give zero nonlocal resistance
     worst = max([worst] + [abs(v["solve"]) for v in vals if v["label"] == "one-site bridge"])
+    one = max(abs(v["solve"]) for v in vals if v["label"] == "one-site bridge")
+    multi = ", ".join(f"{v['solve']:+.4f}" for v in vals if v["label"].startswith("3-site bridge, mirror"))
     return CheckReport(
         method="lattice.hbar conductance matrix -> MultiTerminal numeric solve vs the closed form "
-               "with lattice transmissions (and R_nl = 0 for one-site bridges)",
+               f"with lattice transmissions; one-site bridges: max |R_nl| = {one:.1e} h/e^2 (must be 0); "
+               f"mirror-symmetric 3-site bridge: R_nl = {multi} h/e^2 (non-zero: interference between channels)",
         max_abs_error=float(worst), points=len(vals), tolerance=1e-10)
 
 
