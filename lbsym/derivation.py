@@ -122,16 +122,25 @@ class Derivation:
         for rel in self.relations.values():
             syms |= rel.free_symbols
         point: dict[sp.Symbol, float] = {}
-        for s in sorted(syms, key=lambda s: s.name):
-            if s in self.ranges:
-                lo, hi = (float(x) for x in self.ranges[s])
-                point[s] = lo + (hi - lo) * (0.02 + 0.96 * rng.random())
-            elif s.is_positive:
-                point[s] = 0.2 + 2.8 * rng.random()
-            else:
-                point[s] = -3.1 + 6.2 * rng.random()
-        for k, v in self.relations.items():
-            point[k] = float(v.subs(point))
+        # symbols fixed by relations (e.g. sum rules) must land in their own
+        # declared ranges too: resample (a bounded number of times) until they do
+        for _attempt in range(200):
+            for s in sorted(syms, key=lambda s: s.name):
+                if s.is_integer:
+                    lo, hi = (int(x) for x in self.ranges.get(s, (1, 6)))
+                    point[s] = rng.randint(lo, hi)
+                elif s in self.ranges:
+                    lo, hi = (float(x) for x in self.ranges[s])
+                    point[s] = lo + (hi - lo) * (0.02 + 0.96 * rng.random())
+                elif s.is_positive:
+                    point[s] = 0.2 + 2.8 * rng.random()
+                else:
+                    point[s] = -3.1 + 6.2 * rng.random()
+            for k, v in self.relations.items():
+                point[k] = float(v.subs(point))
+            if all(float(self.ranges[k][0]) <= point[k] <= float(self.ranges[k][1])
+                   for k in self.relations if k in self.ranges):
+                break
         return point
 
     def check_textbook(self) -> bool:

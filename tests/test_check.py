@@ -23,6 +23,18 @@ CORRECT = {
                             "T1*T2/(1 - R1*R2)"],
     "periodic-chain": ["1/(1 + (1/T1 - 1) U(N-1, xi)^2)", "T1/(T1 + (1-T1) U(N-1,xi)^2)",
                        "1/(1 + U(N-1,xi)^2/T1 - U(N-1,xi)^2)"],
+    "counting-statistics": ["T(1-T)(1 - 30 T(1-T) + 120 T^2 (1-T)^2)",
+                            "T - 31 T^2 + 180 T^3 - 390 T^4 + 360 T^5 - 120 T^6",
+                            "T(1-T)(1 - 30 T + 150 T^2 - 240 T^3 + 120 T^4)"],
+    "resonant-tunneling-fcs": ["(Gamma_L^2 + Gamma_R^2)/(Gamma_L + Gamma_R)^2",
+                               "1 - 2 Gamma_L Gamma_R/(Gamma_L + Gamma_R)^2",
+                               "(Gamma_L^2 + Gamma_R^2)/(Gamma_L^2 + 2 Gamma_L Gamma_R + Gamma_R^2)"],
+    "spin-flip-noise": ["(Tp(1-Tp) + Tm(1-Tm))/(Tp+Tm)", "1 - (Tp^2 + Tm^2)/(Tp + Tm)",
+                        "(Tp Rp + Tm Rm)/(Tp + Tm)"],
+    "voltage-probe": ["T21 + T23 T31/(T31+T32)", "(T21 T31 + T21 T32 + T23 T31)/(T31 + T32)",
+                      "T21 + T23/(1 + T32/T31)"],
+    "quantum-hall-edges": ["h/(nu e^2)", "(h/e^2)/nu", "1/(nu e^2/h)"],
+    "quantum-spin-hall": ["h/(4 e^2)", "(h/e^2)/4", "0.25 h/e^2"],
     "aharonov-bohm-ring": [
         RING,
         RING.replace("cos(pi Phi/Phi0)^2", "((1 + cos(2 pi Phi/Phi0))/2)"),
@@ -92,6 +104,24 @@ def test_hostile_inputs_refused_with_exit_2(capsys, tmp_path, text):
     assert not os.path.exists(sentinel)
 
 
-def test_symbolic_sum_result_is_refused_clearly():
-    with pytest.raises(ParseError, match="symbolic sum over channels"):
-        check("landauer", "g_s e^2/h T1")
+def test_sum_over_channels_is_checked_per_channel():
+    r = check("landauer", "g_s e^2 T/h")
+    assert r.equal and r.method.startswith("one channel")
+    r = check("landauer", "2 e^2 T/h")
+    assert not r.equal and "g_s = 2" in r.diagnosis
+    assert check("shot-noise", "2 e^3 abs(V) T(1-T)/h").equal
+    assert check("shot-noise", "2 e^3 Abs(V) (T - T^2)/h").equal
+    assert not check("shot-noise", "2 e^3 abs(V) T/h").equal  # the Poisson value: wrong
+    with pytest.raises(ParseError, match="unknown name .T1."):  # one channel: T, not T1
+        check("landauer", "g_s e^2 T1/h")
+
+
+def test_points_respect_sum_rule_ranges():
+    from lbsym.derivation import get
+
+    d = get("h-bar-nonlocal")
+    import random
+    rng = random.Random(5)
+    for _ in range(20):
+        p = d.random_point(rng)
+        assert all(0 <= p[k] <= 1 for k in d.relations)

@@ -85,7 +85,7 @@ def build() -> Derivation:
         textbook=g_s * e**2 / h * sp.Sum(Tn[n], (n, 1, N)),
         reference="Landauer, IBM J. Res. Dev. 1, 223 (1957); Büttiker, PRL 57, 1761 (1986); "
                   "Datta (1995), ch. 2",
-        ranges={},
+        ranges={g_s: (1, 2)},
         facts={"G0_SI": G0_SI, "R_K_SI": RK_SI, "three_channel_T": T3},
         cross_check=cross,
     )
