@@ -681,6 +681,7 @@ _BUILTIN_FUNCTIONS: dict[str, _Function] = {
     "re": _Function(sympy.re, 1, 1),
     "im": _Function(sympy.im, 1, 1),
     "U": _Function(_chebyshev_u, 2, 2),
+    "chebyshevu": _Function(_chebyshev_u, 2, 2),  # sympy's spelling, as printed by lbsym
 }
 
 _CONSTANTS: dict[str, sympy.Expr] = {

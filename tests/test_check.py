@@ -125,3 +125,20 @@ def test_points_respect_sum_rule_ranges():
     for _ in range(20):
         p = d.random_point(rng)
         assert all(0 <= p[k] <= 1 for k in d.relations)
+
+
+@pytest.mark.parametrize("name", sorted(set(__import__("lbsym.derivation", fromlist=["names"]).names())))
+def test_every_derivation_accepts_its_printed_and_textbook_forms(name):
+    """Catalogue-wide: the printed result, the textbook form and a rescaled form are accepted."""
+    import sympy as sp
+
+    from lbsym.derivation import get
+
+    d = get(name)
+    if d.result.has(sp.Sum):
+        pytest.skip("sums over channels are checked per channel (test above)")
+    for expr in (d.result, d.textbook, sp.expand(2 * d.textbook) / 2):
+        res = check(name, sp.sstr(expr))
+        assert res.equal, (name, res.text())
+    wrong = check(name, sp.sstr(2 * d.result))
+    assert not wrong.equal and "constant factor" in (wrong.diagnosis or ""), wrong.text()
