@@ -20,6 +20,10 @@ sequential tunnelling against Gamma_L/(Gamma_L + Gamma_R) with Gillespie
 points; spin-flip-noise, the Fano factor against the spin-flip angle and the
 exchange strength, with the numpy delta-impurity route as points.
 
+voltage-probe: G against theta for couplings epsilon = 0 .. 1, (a) Büttiker's
+probe and (b) pure dephasing, with the phase averages <G> as guides and the
+numerically solved network (floating probes by MultiTerminal) as points.
+
 A figure is one panel (keys xlabel, ylabel, title, lines, points and the
 optional bands) or, with a key ``panels``, a grid of such panels under a
 common title.  Optional panel keys: ``errors`` (one array or None per point
@@ -305,6 +309,46 @@ def _spin_flip_noise() -> dict:
                 panels=[a, b], grid=(1, 2), figsize=(11, 4.4))
 
 
+def _voltage_probe() -> dict:
+    from .derivations import voltage_probe as vp
+    from .numeric import network_smatrix
+
+    d = registry.get("voltage-probe")
+    rho, theta, eps = vp.rho, vp.theta, vp.eps
+    t1 = t2 = 0.2
+    th = np.linspace(-np.pi, np.pi, 601)
+    net = vp.network()
+    theta_of_k = evaluator(vp.round_trip_phase())
+    zero_phases = {a.name: 0.0 for a in vp.ALPHAS if a in vp.round_trip_phase().free_symbols}
+    kp = np.linspace(0.0, np.pi, 25, endpoint=False) + np.pi / 50  # L = 1: theta = 2k + pi (mod 2 pi)
+    thp = np.angle(np.exp(1j * theta_of_k(k=kp, L=1.0, **zero_phases)))
+    panels = []
+    for key, res, title in (("buttiker_probe", "one", "(a) Büttiker probe: one reservoir"),
+                            ("pure_dephasing", "two", "(b) pure dephasing: a reservoir per direction")):
+        m = d.facts[key]
+        G = evaluator(m["G"].subs(rho, m["rho"]).subs(vp.TO_T))
+        avg = evaluator(m["average"])
+        lines, points, guides = [], [], []
+        for e_val in (0.0, 0.1, 0.4, 1.0):
+            lines.append((rf"$\varepsilon={e_val}$", th, np.broadcast_to(G(theta=th, epsilon=e_val, T1=t1, T2=t2), th.shape)))
+            ys = []
+            for kk in kp:
+                p = {vp.T1: t1, vp.T2: t2, vp.R1: 1 - t1, vp.R2: 1 - t2, eps: e_val, vp.k: kk, vp.L: 1.0}
+                p.update({a: 0.0 for a in vp.ALPHAS})
+                Tn = np.abs(network_smatrix(net, p)) ** 2
+                np.fill_diagonal(Tn, 0.0)
+                ys.append(vp.probe_conductance(Tn, res))
+            points.append(("network solve + floating probes (numpy)", thp, np.array(ys)))
+            args = {"epsilon": e_val, "T1": t1, "T2": t2}
+            g_avg = float(avg(**{n: v for n, v in args.items() if sp.Symbol(n, positive=True) in m["average"].free_symbols}))
+            guides.append((r"phase averages $\langle G\rangle$", th[[0, -1]], [g_avg, g_avg]))
+        panels.append(dict(xlabel=r"round-trip phase $\theta$ (rad)", ylabel=r"$G$ ($e^2/h$ per spin)",
+                           title=title, lines=lines, points=points, guides=guides, paired=True,
+                           legend=(res == "one")))
+    return dict(title=rf"Dephasing probe between two barriers, $T_1 = T_2 = {t1}$",
+                panels=panels, grid=(1, 2), figsize=(11, 4.4))
+
+
 PLOTS = {
     "fabry-perot": _fabry_perot,
     "aharonov-bohm-ring": _ring,
@@ -315,6 +359,7 @@ PLOTS = {
     "counting-statistics": _counting_statistics,
     "resonant-tunneling-fcs": _resonant_fcs,
     "spin-flip-noise": _spin_flip_noise,
+    "voltage-probe": _voltage_probe,
 }
 
 

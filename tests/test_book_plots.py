@@ -220,3 +220,29 @@ def test_spin_flip_figure(noise_data):
         assert np.all(p["lines"][1][2] >= p["lines"][0][2] - 1e-15)  # F_sc >= F
     assert np.ptp(a["lines"][0][2]) < 1e-14  # F does not depend on the spin-flip angle
     assert np.ptp(a["lines"][1][2]) > 0.04  # F_sc does
+
+
+def test_voltage_probe_figure(tmp_path, capsys):
+    """Lines are the derivation's G(theta); points (numeric network + floating probes) lie on them."""
+    pytest.importorskip("matplotlib")
+    from lbsym.plots import figure_data
+
+    out = tmp_path / "vp.png"
+    assert main(["plot", "voltage-probe", "-o", str(out)]) == 0
+    assert out.stat().st_size > 20_000 and out.read_bytes()[:4] == b"\x89PNG"
+    data = figure_data("voltage-probe")
+    T1 = 0.2
+    for panel, key in zip(data["panels"], ("buttiker_probe", "pure_dephasing")):
+        m = registry.get("voltage-probe").facts[key]
+        for (label, x, y), (_, xp, yp), e_val in zip(panel["lines"], panel["points"], (0.0, 0.1, 0.4, 1.0)):
+            rho = (1 - e_val) * (1 - T1)
+            from lbsym.derivations import voltage_probe as vp
+
+            avg = float(m["average"].subs({vp.eps: e_val, vp.T1: T1, vp.T2: T1}))
+            textbook = avg * (1 - rho**2) / (1 + rho**2 - 2 * rho * np.cos(x))  # Poisson kernel form
+            assert np.allclose(y, textbook, atol=1e-12), (key, e_val)
+            assert np.allclose(yp, avg * (1 - rho**2) / (1 + rho**2 - 2 * rho * np.cos(xp)), atol=1e-10)
+    # pure dephasing keeps the average; Büttiker's probe lowers it to T1 T2/(T1 + T2) at full coupling
+    pd_guides = [g[2][0] for g in data["panels"][1]["guides"]]
+    assert np.allclose(pd_guides, T1 * T1 / (2 * T1 - T1 * T1), atol=1e-14)
+    assert abs(data["panels"][0]["guides"][-1][2][0] - T1 / 2) < 1e-14

@@ -124,6 +124,12 @@ def probe_conductance(Tm, reservoirs: str):
     if numeric:
         M = np.array(M, dtype=float)
         np.fill_diagonal(M, 0.0)
+        # a decoupled probe (epsilon = 0) is not a terminal: drop it
+        keep = [i for i, lead in enumerate(leads)
+                if lead not in probes or M[i, :].sum() + M[:, i].sum() > 1e-14]
+        M = M[np.ix_(keep, keep)]
+        leads = tuple(leads[i] for i in keep)
+        probes = [p for p in probes if p in leads]
         mt = MultiTerminal(M.tolist(), leads=leads)
         sol = mt.solve(voltages={"1": 1.0, "2": 0.0}, floating=probes)
         return sol.current("2")
