@@ -62,3 +62,15 @@ class ParameterError(LbsymError):
 
 class LatticeError(LbsymError):
     """A tight-binding system or lead is malformed, or a solve is impossible."""
+
+
+class PathError(LbsymError):
+    """A pumping cycle is not a closed path in parameter space, or is malformed.
+
+    Adiabatic pumping pumps charge per *cycle*: the parameters must return
+    to their starting values (the path is closed), have one coordinate per
+    pumping parameter and be finite.
+    """
+
+
+__all__.append("PathError")
