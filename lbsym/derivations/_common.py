@@ -42,3 +42,53 @@ def sampled_check(
 
 def lambdified(expr: sp.Expr, symbols: Iterable[sp.Symbol]) -> Callable:
     return sp.lambdify(tuple(symbols), expr, modules="numpy")
+
+
+# ------------------------------------------------------- multi-terminal pieces
+def Tsym(i: object, j: object) -> sp.Symbol:
+    """T_ij, the transmission from lead j to lead i (a positive symbol ``T<i><j>``)."""
+    return sp.Symbol(f"T{i}{j}", positive=True)
+
+
+def transmission_symbols(leads: Iterable[object]) -> sp.Matrix:
+    """The matrix of symbols T_ij between ``leads`` (zero diagonal)."""
+    leads = list(leads)
+    n = len(leads)
+    return sp.Matrix(n, n, lambda a, b: Tsym(leads[a], leads[b]) if a != b else 0)
+
+
+def sum_rules(leads: Iterable[object]) -> dict:
+    """Unitarity sum rules sum_j T_ij = sum_j T_ji, solved for the transmissions into leads[0]."""
+    leads = list(leads)
+    n = len(leads)
+    T = transmission_symbols(leads)
+    eqs = [sum(T[a, b] - T[b, a] for b in range(n)) for a in range(n - 1)]
+    elim = [Tsym(leads[0], leads[b]) for b in range(1, n)]
+    (sol,) = sp.linsolve(eqs, elim)
+    return dict(zip(elim, sol))
+
+
+def buttiker_textbook(i: int, j: int, k: int, l: int, leads: int = 4) -> sp.Expr:
+    """Büttiker (1986), written out by hand for comparison: R_{ij,kl} = (h/e^2)(T_ki T_lj - T_kj T_li)/D.
+
+    D is the cofactor of the matrix alpha (alpha_mm = sum_{n != m} T_nm,
+    alpha_mn = -T_mn) with terminal 0 struck out; terminals are 0..leads-1.
+    """
+    from ..constants import e, h
+
+    def a(m: int, n: int) -> sp.Expr:
+        return sum(Tsym(q, m) for q in range(leads) if q != m) if m == n else -Tsym(m, n)
+
+    D = sp.Matrix(leads - 1, leads - 1, lambda r, c: a(r + 1, c + 1)).det()
+    return h / e**2 * (Tsym(k, i) * Tsym(l, j) - Tsym(k, j) * Tsym(l, i)) / D
+
+
+def terminal_symbols(leads: Iterable[object]) -> tuple[SymbolInfo, ...]:
+    """SymbolInfo for every T_ij between ``leads``, then e and h."""
+    from ..constants import e, h
+
+    leads = list(leads)
+    infos = [SymbolInfo(Tsym(i, j), f"transmission from lead {j} to lead {i} (spin-resolved)", "T >= 0")
+             for i in leads for j in leads if i != j]
+    return tuple(infos) + (SymbolInfo(e, "elementary charge", "e > 0"),
+                           SymbolInfo(h, "Planck constant", "h > 0"))

@@ -15,6 +15,7 @@ import sympy as sp
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
 from ..transport import MultiTerminal
+from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
 
 NAME = "h-bar-nonlocal"
 TITLE = "H-bar: nonlocal four-terminal resistance and when it vanishes"
@@ -22,33 +23,13 @@ I_SRC, J_SNK, K_V, L_V = 1, 0, 3, 2  # R_{10,32}
 R_nl = sp.Symbol("R_10_32")
 
 
-def Tsym(i: int, j: int) -> sp.Symbol:
-    return sp.Symbol(f"T{i}{j}", positive=True)
-
-
 def transmission_matrix() -> sp.Matrix:
-    return sp.Matrix(4, 4, lambda i, j: Tsym(i, j) if i != j else 0)
-
-
-def sum_rules() -> dict:
-    """Unitarity sum rules sum_j T_ij = sum_j T_ji, solved for T01, T02, T03."""
-    T = transmission_matrix()
-    eqs = [sum(T[i, j] - T[j, i] for j in range(4)) for i in range(3)]
-    elim = [Tsym(0, 1), Tsym(0, 2), Tsym(0, 3)]
-    (sol,) = sp.linsolve(eqs, elim)
-    return dict(zip(elim, sol))
+    return transmission_symbols(range(4))
 
 
 def textbook_form() -> sp.Expr:
-    """Büttiker (1986): R_{ij,kl} = (h/e^2)(T_ki T_lj - T_kj T_li)/D, D a 3x3 cofactor.
-
-    Written out by hand: the matrix alpha has alpha_mm = N_m - R_mm = sum_{n != m}
-    T_nm and alpha_mn = -T_mn; D is its cofactor with terminal 0 struck out.
-    """
-    a = lambda m, n: sum(Tsym(q, m) for q in range(4) if q != m) if m == n else -Tsym(m, n)
-    D = sp.Matrix(3, 3, lambda r, c: a(r + 1, c + 1)).det()
-    i, j, k, l = I_SRC, J_SNK, K_V, L_V
-    return h / e**2 * (Tsym(k, i) * Tsym(l, j) - Tsym(k, j) * Tsym(l, i)) / D
+    """Büttiker's R_{10,32}, written out by hand (:func:`._common.buttiker_textbook`)."""
+    return buttiker_textbook(I_SRC, J_SNK, K_V, L_V)
 
 
 def classical_h(gs=None):
@@ -118,7 +99,7 @@ def lattice_check() -> CheckReport:
 @register(NAME, TITLE)
 def build() -> Derivation:
     T = transmission_matrix()
-    rules = sum_rules()
+    rules = sum_rules(range(4))
     mt_free = MultiTerminal(T)
     G_free = mt_free.conductance_matrix()
     mt = MultiTerminal(T, relations=rules)
@@ -136,14 +117,12 @@ def build() -> Derivation:
     classical_rnl = cl.four_terminal_resistance(I_SRC, J_SNK, K_V, L_V, units=False)
     onsager = mt.reciprocity_difference(I_SRC, J_SNK, K_V, L_V)
     textbook = textbook_form()
-    symbols = [SymbolInfo(Tsym(i, j), f"transmission from lead {j} to lead {i} (spin-resolved)", "T >= 0")
-               for i in range(4) for j in range(4) if i != j]
+    symbols = terminal_symbols(range(4))
     return Derivation(
         name=NAME,
         title=TITLE,
         topic="Four-terminal H-shaped conductor, nonlocal voltage (seed problem 1162397)",
-        symbols=tuple(symbols) + (
-            SymbolInfo(e, "elementary charge", "e > 0"), SymbolInfo(h, "Planck constant", "h > 0")),
+        symbols=symbols,
         steps=(
             Step("Terminals: 0 left-bottom, 1 left-top, 2 right-bottom, 3 right-top.  The currents "
                  "I = (e^2/h) G V with the conductance matrix G_ij = T_ij (i != j), G_ii = -sum_j T_ji "
@@ -179,7 +158,7 @@ def build() -> Derivation:
         reference="Büttiker, PRL 57, 1761 (1986); Büttiker, IBM J. Res. Dev. 32, 317 (1988); "
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 2.5",
         relations=rules,
-        ranges={s.symbol: (0, 1) for s in symbols},
+        ranges={s.symbol: (0, 1) for s in symbols if s.name.startswith("T")},
         facts={"vanishing_condition": condition, "factorized_numerator": factorized,
                "equal_transmissions_numerator": equal_lr, "classical_resistance": classical_rnl,
                "onsager_difference": onsager, "denominator": den},

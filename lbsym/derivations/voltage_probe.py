@@ -40,7 +40,7 @@ from ..network import Network
 from ..numeric import network_smatrix
 from ..scatterers import barrier, dephasing_coupler, lattice_impurity
 from ..transport import MultiTerminal
-from ._common import barrier_symbols, sampled_check
+from ._common import Tsym, barrier_symbols, sampled_check, sum_rules, transmission_symbols
 
 NAME = "voltage-probe"
 TITLE = "Büttiker voltage probe: dephasing, from coherent to incoherent transport"
@@ -59,20 +59,8 @@ TO_R = {sp.sqrt(1 - T1): sp.sqrt(R1), sp.sqrt(1 - T2): sp.sqrt(R2)}
 LEADS = ("1", "2", "A", "B")  # A absorbs right-movers, B left-movers
 
 
-def Tsym(i: int, j: int) -> sp.Symbol:
-    return sp.Symbol(f"T{i}{j}", positive=True)
-
-
 def general_transmissions() -> sp.Matrix:
-    return sp.Matrix(3, 3, lambda i, j: Tsym(i + 1, j + 1) if i != j else 0)
-
-
-def sum_rules() -> dict:
-    T = general_transmissions()
-    eqs = [sum(T[i, j] - T[j, i] for j in range(3)) for i in range(2)]
-    elim = [Tsym(1, 2), Tsym(1, 3)]
-    (sol,) = sp.linsolve(eqs, elim)
-    return dict(zip(elim, sol))
+    return transmission_symbols((1, 2, 3))
 
 
 # ------------------------------------------------------------------ the model
@@ -293,7 +281,7 @@ def _sample(rng: random.Random) -> dict:
 @register(NAME, TITLE)
 def build() -> Derivation:
     T = general_transmissions()
-    rules = sum_rules()
+    rules = sum_rules((1, 2, 3))
     mt = MultiTerminal(T, relations=rules, leads=(1, 2, 3))
     eff = mt.floating_probe_elimination([3])
     result = sp.factor(eff.transmission(2, 1))

@@ -36,6 +36,7 @@ import sympy as sp
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
 from ..transport import MultiTerminal
+from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
 
 NAME = "wheatstone-bridge"
 TITLE = "Quantum Wheatstone bridge: the balance condition in transmission probabilities"
@@ -53,34 +54,14 @@ C_CON = sp.symbols("c0:4", positive=True)
 ARM_NODES = ((4, 5), (5, 6), (4, 7), (7, 6))
 
 
-def Tsym(i: int, j: int) -> sp.Symbol:
-    return sp.Symbol(f"T{i}{j}", positive=True)
-
-
 def transmission_matrix() -> sp.Matrix:
-    return sp.Matrix(4, 4, lambda i, j: Tsym(i, j) if i != j else 0)
-
-
-def sum_rules() -> dict:
-    """Unitarity sum rules sum_j T_ij = sum_j T_ji, solved for T01, T02, T03."""
-    T = transmission_matrix()
-    eqs = [sum(T[i, j] - T[j, i] for j in range(4)) for i in range(3)]
-    elim = [Tsym(0, 1), Tsym(0, 2), Tsym(0, 3)]
-    (sol,) = sp.linsolve(eqs, elim)
-    return dict(zip(elim, sol))
+    return transmission_symbols(range(4))
 
 
 # ------------------------------------------------------------------ textbook forms
 def textbook_form() -> sp.Expr:
-    """Büttiker (1986): R_{ij,kl} = (h/e^2)(T_ki T_lj - T_kj T_li)/D, written out by hand.
-
-    D is the cofactor of the 4x4 matrix alpha (alpha_mm = sum_{n != m} T_nm,
-    alpha_mn = -T_mn) with terminal 0 struck out.
-    """
-    a = lambda m, n: sum(Tsym(q, m) for q in range(4) if q != m) if m == n else -Tsym(m, n)
-    D = sp.Matrix(3, 3, lambda r, c: a(r + 1, c + 1)).det()
-    i, j, k, l = SRC, DRN, P, Q
-    return h / e**2 * (Tsym(k, i) * Tsym(l, j) - Tsym(k, j) * Tsym(l, i)) / D
+    """Büttiker's R_{02,13}, written out by hand (:func:`._common.buttiker_textbook`)."""
+    return buttiker_textbook(SRC, DRN, P, Q)
 
 
 def classical_textbook() -> sp.Expr:
@@ -352,7 +333,7 @@ def _balance_equation(numerator: sp.Expr) -> sp.Eq:
 @register(NAME, TITLE)
 def build() -> Derivation:
     T = transmission_matrix()
-    rules = sum_rules()
+    rules = sum_rules(range(4))
     mt = MultiTerminal(T, relations=rules)
     G_free = MultiTerminal(T).conductance_matrix()
 
@@ -388,14 +369,12 @@ def build() -> Derivation:
     ncl_num, ncl_den = sp.fraction(num_classical)
 
     textbook = textbook_form()
-    symbols = [SymbolInfo(Tsym(i, j), f"transmission from lead {j} to lead {i} (spin-resolved)", "T >= 0")
-               for i in range(4) for j in range(4) if i != j]
+    symbols = terminal_symbols(range(4))
     return Derivation(
         name=NAME,
         title=TITLE,
         topic="Quantum Wheatstone bridge (seed problem 1162428)",
-        symbols=tuple(symbols) + (
-            SymbolInfo(e, "elementary charge", "e > 0"), SymbolInfo(h, "Planck constant", "h > 0")),
+        symbols=symbols,
         steps=(
             Step("Terminals around the bridge: 0 the source A, 2 the drain B, 1 and 3 the midpoints C and "
                  "D across which the detector measures V_1 - V_3 (arms 1 = A-C, 2 = C-B, 3 = A-D, "
@@ -457,7 +436,7 @@ def build() -> Derivation:
         reference="Büttiker, PRL 57, 1761 (1986); Büttiker, IBM J. Res. Dev. 32, 317 (1988); "
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 2.5",
         relations=rules,
-        ranges={s.symbol: (0, 1) for s in symbols},
+        ranges={s.symbol: (0, 1) for s in symbols if s.name.startswith("T")},
         facts={"balance_numerator": num, "balance_condition": balance, "denominator": den,
                "onsager_difference": onsager,
                "classical_resistance": classical, "classical_resistance_conductances": r_cl_g,
