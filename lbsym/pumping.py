@@ -83,6 +83,7 @@ Z. Phys. B 94, 133 (1994); Switkes, Marcus, Campman, Gossard, Science 283,
 from __future__ import annotations
 
 import math
+import random as _random
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,7 +94,7 @@ import sympy as sp
 from sympy.polys.domains import QQ
 
 from .algebra import Frac, PolarAlgebra
-from .errors import ParameterError, PathError, PortError, ShapeError
+from .errors import ParameterError, PathError, PortError, ShapeError, UnitarityError
 from .numeric import Evaluator
 from .smatrix import SMatrix
 
@@ -191,16 +192,60 @@ def _pumped_matrix(S: SMatrix, params: Sequence[sp.Symbol]) -> sp.ImmutableMatri
 
 
 # ------------------------------------------------------------ structured algebra
+def _gaussian(alg: PolarAlgebra, p) -> sp.Poly:
+    """A ring polynomial of ``alg`` (generator 0 is i) as a Poly over QQ<i> in the others."""
+    gens = sp.symbols(f"x1:{alg.ngens}")
+    terms: dict = {}
+    for m, c in p.iterterms():
+        coeff = sp.Rational(int(c.numerator), int(c.denominator)) * sp.I ** m[0]
+        terms[m[1:]] = terms.get(m[1:], 0) + coeff
+    return sp.Poly.from_dict(terms, *gens, domain=sp.QQ_I)
+
+
+def _to_ring(alg: PolarAlgebra, poly: sp.Poly):
+    """Inverse of :func:`_gaussian`."""
+    out = alg.ring.zero
+    for m, c in poly.terms():
+        re, im = sp.sympify(c).as_real_imag()
+        for part, w in ((re, 0), (im, 1)):
+            if part:
+                q = sp.Rational(part)
+                out += alg.ring({(w,) + tuple(m): QQ(int(q.p), int(q.q))})
+    return out
+
+
+def _exact_quotient(a: sp.Poly, b: sp.Poly) -> sp.Poly | None:
+    """a / b if b divides a over QQ(i), else None."""
+    q, r = sp.div(a, b)
+    return q if r.is_zero else None
+
+
+def _monomial_split(p: sp.Poly) -> tuple[tuple, sp.Poly]:
+    """p = x^mono * rest, the monomial content taken out."""
+    mono, rest = p.terms_gcd()
+    return tuple(mono), rest
+
+
+#: above this size (sympy count_ops of S) the common denominator is not gcd-reduced
+CANCEL_LIMIT = 5000
+
+
 @lru_cache(maxsize=32)
 def _rational_form(S: SMatrix, params: tuple[sp.Symbol, ...]) -> tuple:
-    """(matrix, D, [N_ij]): every element of S as N_ij / D with one common denominator.
+    """(matrix, D, [N_ij]): every element of S as N_ij / D with one common denominator D.
 
-    Each element is cancelled by sympy (``cancel``, a gcd computation, never
-    ``simplify``) and the denominators are joined by their lcm (for a
-    network they are all the same Fabry-Perot-like D).  ``params`` only
-    decide which relations (R = 1 - T) are substituted first.
+    Never ``simplify``.  Up to :data:`CANCEL_LIMIT` operations each element
+    is reduced by sympy's ``cancel`` (a polynomial gcd) and the
+    denominators are joined by their lcm: for a network they are all the
+    same Fabry-Perot-like D.  Larger S-matrices (where the gcd over QQ(i)
+    becomes slow) are handled by :func:`_field_form`, which only cancels
+    factors it can split off by exact division, so that D may keep
+    spurious factors (correct, less compact).  ``params`` decide which
+    relations (R = 1 - T) are substituted first.
     """
     m = _pumped_matrix(S, params)
+    if sp.count_ops(m) > CANCEL_LIMIT:
+        return _field_form(m)
     fr = [sp.fraction(sp.cancel(sp.together(x))) for x in m]
     dens = [d for num, d in fr if num != 0]
     D = dens[0] if dens else sp.S.One
@@ -211,6 +256,71 @@ def _rational_form(S: SMatrix, params: tuple[sp.Symbol, ...]) -> tuple:
     D = sp.expand(D)
     N = [sp.expand(num * sp.cancel(D / d)) if num != 0 else sp.S.Zero for num, d in fr]
     return m, D, N
+
+
+def _field_form(m: sp.ImmutableMatrix) -> tuple:
+    """Common-denominator form without gcd (see :func:`_rational_form`).
+
+    The elements are mapped into the amplitude field of :mod:`lbsym.algebra`;
+    their denominators are split over a basis of polynomials by exact
+    division with Gaussian-rational coefficients (smallest first); basis
+    factors are cancelled from each numerator while they divide it; D is
+    the product of the basis factors to their largest remaining power.
+    """
+    alg = PolarAlgebra(list(m))
+    zero_mono = (0,) * alg.ngens
+    fields = [alg.to_field(x) for x in m]
+    parts = []  # per element: (numerator Poly, const, mono tuple (ring, w excluded), denominator Poly)
+    for f in fields:
+        if not f:
+            parts.append(None)
+            continue
+        n, dpoly = f.numer_denom()
+        dmono, drest = _monomial_split(_gaussian(alg, dpoly))
+        c = drest.LC()
+        parts.append([_gaussian(alg, n), c, dmono, drest.quo_ground(c)])
+    basis: list[sp.Poly] = []
+    order = sorted((i for i, p in enumerate(parts) if p is not None), key=lambda i: len(parts[i][3].terms()))
+    expo = {i: {} for i in order}
+    for i in order:
+        rest = parts[i][3]
+        for j, b in enumerate(basis):
+            while not rest.is_ground:
+                q = _exact_quotient(rest, b)
+                if q is None:
+                    break
+                rest = q
+                expo[i][j] = expo[i].get(j, 0) + 1
+        if not rest.is_ground:
+            parts[i][1] *= rest.LC()
+            rest = rest.quo_ground(rest.LC())
+            basis.append(rest)
+            expo[i][len(basis) - 1] = expo[i].get(len(basis) - 1, 0) + 1
+        # cancel basis factors from the numerator
+        for j in list(expo[i]):
+            while expo[i][j]:
+                q = _exact_quotient(parts[i][0], basis[j])
+                if q is None:
+                    break
+                parts[i][0] = q
+                expo[i][j] -= 1
+    top = {j: max((expo[i].get(j, 0) for i in order), default=0) for j in range(len(basis))}
+    Dpoly = sp.Poly(1, *sp.symbols(f"x1:{alg.ngens}"), domain=sp.QQ_I)
+    for j, e in top.items():
+        Dpoly = Dpoly * basis[j] ** e
+    D = alg.to_expr(Frac(_to_ring(alg, Dpoly), zero_mono, {}, alg)) if not Dpoly.is_one else sp.S.One
+    N = []
+    for i, p in enumerate(parts):
+        if p is None:
+            N.append(sp.S.Zero)
+            continue
+        num = p[0]
+        for j, e in top.items():
+            if e - expo[i].get(j, 0):
+                num = num * basis[j] ** (e - expo[i].get(j, 0))
+        num = num.quo_ground(p[1])
+        N.append(alg.to_expr(Frac(_to_ring(alg, num), (0,) + tuple(p[2]), {}, alg)))
+    return m, sp.expand(D), [sp.expand(x) for x in N]
 
 
 class _Structure:
@@ -246,25 +356,6 @@ class _Structure:
     def _im(self, f: Frac) -> Frac:
         return (f - self.alg.conj(f)) / (2 * sp.I)
 
-    def _gaussian(self, p) -> sp.Poly:
-        """A ring polynomial (generator 0 is i) as a Poly over QQ<i> in the others."""
-        gens = sp.symbols(f"x1:{self.alg.ngens}")
-        terms = {}
-        for m, c in p.iterterms():
-            coeff = sp.Rational(int(c.numerator), int(c.denominator)) * sp.I ** m[0]
-            terms[m[1:]] = terms.get(m[1:], 0) + coeff
-        return sp.Poly.from_dict(terms, *gens, domain=sp.QQ_I)
-
-    def _ring(self, poly: sp.Poly):
-        out = self.alg.ring.zero
-        for m, c in poly.terms():
-            re, im = sp.sympify(c).as_real_imag()
-            for part, w in ((re, 0), (im, 1)):
-                if part:
-                    q = sp.Rational(part)
-                    out += self.alg.ring({(w,) + tuple(m): QQ(int(q.p), int(q.q))})
-        return out
-
     def _divide_A(self, num: Frac) -> Frac | None:
         """num / |D|^2 if |D|^2 divides num's numerator exactly (over QQ(i)), else None.
 
@@ -272,15 +363,14 @@ class _Structure:
         algebra's ring i is a generator reduced by i^2 = -1, so a plain
         polynomial division there is not exact even when the quotient exists.
         """
-        a = self._gaussian(self.A.n)
-        q, r = sp.div(self._gaussian(num.n), a)
-        if not r.is_zero:
-            return None
         alg = self.alg
+        q = _exact_quotient(_gaussian(alg, num.n), _gaussian(alg, self.A.n))
+        if q is None:
+            return None
         zero = (0,) * alg.ngens
         mono_A = Frac(alg.ring({self.A.mono: QQ(1)}) if any(self.A.mono) else alg.ring.one,
                       zero, {}, alg)
-        return Frac(self._ring(q), num.mono, dict(num.fac), alg) * mono_A
+        return Frac(_to_ring(alg, q), num.mono, dict(num.fac), alg) * mono_A
 
     def over_A(self, num: Frac, power: int) -> sp.Expr:
         """real num / |D|^(2 power), with exact cancellation of |D|^2 factors."""
@@ -314,8 +404,37 @@ class _Structure:
 
 
 @lru_cache(maxsize=64)
-def _unitary(S: SMatrix) -> SMatrix:
-    return S.check_unitary("pumped S-matrix")
+def _unitary(S: SMatrix, points: int = 6, tol: float = 1e-9) -> SMatrix:
+    """Raise UnitarityError unless S^dagger S = 1 at random admissible points.
+
+    Numeric (numpy, lbsym.numeric.Evaluator) at ``points`` random admissible
+    points of the symbols (declared ranges and relations respected): fast
+    for any network, and decisive, since a non-unitary S fails at generic
+    points.  S is refused only if it fails at every point (a point that
+    happens to land on a pole cannot refuse a good S-matrix).
+    """
+    m = S.matrix
+    if not m.free_symbols:
+        M = np.array(sp.Matrix(m).evalf(30).tolist(), dtype=complex)
+        errs = [float(np.abs(M.conj().T @ M - np.eye(m.rows)).max())]
+    else:
+        ev = Evaluator(sp.Tuple(*m))
+        rng = _random.Random(20240607)
+        errs = []
+        for _ in range(points):
+            pt = S.random_point(rng)
+            vals = {s.name: v for s, v in pt.items()}
+            with np.errstate(all="ignore"):
+                M = np.array([complex(x) for x in ev(**{a: vals[a] for a in ev.args})]).reshape(m.shape)
+            err = float(np.abs(M.conj().T @ M - np.eye(m.rows)).max())
+            errs.append(err if np.isfinite(err) else np.inf)
+    if min(errs) > tol:
+        raise UnitarityError(
+            f"pumped S-matrix is not unitary (S^dagger S != 1; |S^dagger S - 1| = {min(errs):.2e} at "
+            f"random admissible points): it would not conserve current; rows of |s|^2 must sum to 1 "
+            f"and columns must be orthogonal"
+        )
+    return S
 
 
 _STRUCTURES: dict = {}
@@ -867,6 +986,12 @@ class Pump:
         order of a path's coordinates.
     values
         Fixed values of every other symbol of S (by name or symbol).
+    closed_form
+        Whether route (b) integrates the closed-form Brouwer integrand
+        (:func:`brouwer_integrand`) or evaluates (1/pi) sum Im(dS*/dX_i dS/dX_j)
+        from the numeric derivatives.  Default: the closed form unless S has
+        more than :data:`CANCEL_LIMIT` operations (large networks, where the
+        exact algebra of the closed form becomes slow).
 
     Examples
     --------
@@ -883,11 +1008,13 @@ class Pump:
     (True, True)
     """
 
-    def __init__(self, S: SMatrix, params: Sequence[Any], values: Mapping[Any, Any] | None = None) -> None:
+    def __init__(self, S: SMatrix, params: Sequence[Any], values: Mapping[Any, Any] | None = None,
+                 *, closed_form: bool | None = None) -> None:
         S = _check_smatrix(S)
         ps = _resolve_params(S, params, 1)
         self.S = S
         self.params = ps
+        self.closed_form = (sp.count_ops(S.matrix) <= CANCEL_LIMIT) if closed_form is None else bool(closed_form)
         self.names = tuple(p.name for p in ps)
         m = _pumped_matrix(S, ps)
         _unitary(S)
@@ -966,8 +1093,14 @@ class Pump:
         return brouwer_integrand(self.S, lead, (self.params[i], self.params[j]))
 
     def integrand(self, X: Any, lead: Any, pair: tuple[int, int] = (0, 1)) -> np.ndarray:
-        """Numeric closed-form Brouwer integrand Pi_lead at X (..., p)."""
+        """Numeric Brouwer integrand Pi_lead at X (..., p) (closed form, see ``closed_form``)."""
         key = (lead, tuple(pair))
+        if not self.closed_form:
+            X = self._point(X)
+            i, j = pair
+            dS = self.derivatives(X)
+            r = self._rows(lead)
+            return np.sum(np.imag(np.conj(dS[i][..., r, :]) * dS[j][..., r, :]), axis=(-2, -1)) / np.pi
         if key not in self._pi:
             expr = self.integrand_expr(lead, pair).subs(self.values)
             f = _compile([expr], self.names)

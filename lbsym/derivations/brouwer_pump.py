@@ -302,7 +302,11 @@ def build() -> Derivation:
     q_line = rpump.charge(square(a, b), "left", "line")
     q_right = rpump.charge(square(a, b), "right", "line")
     q_big = rpump.charge(square(1.5, 40.0), "left", "area")
-    Pi_L, dnL1, dnL2, dsum = sp.symbols("Pi_L dn_L/depsilon1 dn_L/depsilon2 sum_alpha_dn_alpha/depsilon1")
+    Pi_L = sp.Symbol("Pi_L")
+    n_L, N_s = sp.Function("n_L"), sp.Function("N")
+    dnL1 = sp.Derivative(n_L(e1, e2), e1)
+    dnL2 = sp.Derivative(n_L(e1, e2), e2)
+    dsum = sp.Derivative(N_s(e1, e2), e1)
     textbook = textbook_form()
     return _PumpDerivation(
         name=NAME,
@@ -333,8 +337,8 @@ def build() -> Derivation:
                  "Im(dS_mb/dX S*_mb) is the number of electrons entering the scatterer from the left lead "
                  "per unit increase of X.  For X = epsilon1:", sp.Eq(dnL1, dn1)),
             Step("... and for X = epsilon2:", sp.Eq(dnL2, dn2)),
-            Step("Summed over both leads the emissivity is (1/2 pi) d(arg det S)/dX, the change of the "
-                 "number of electrons held by the scatterer (Friedel sum rule): negative, since raising an "
+            Step("Summed over both leads the emissivity is (1/2 pi) d(arg det S)/dX = dN/dX, the change of "
+                 "the number N of electrons held by the scatterer (Friedel sum rule): negative, since raising an "
                  "impurity energy pushes electrons out (minus the local density of states at the impurity; "
                  "the lattice check compares the two):", sp.Eq(dsum, fr1)),
             Step("Stokes: the curl of the emissivities is the Brouwer integrand.  For any amplitude "
