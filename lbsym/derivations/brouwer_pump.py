@@ -251,7 +251,11 @@ def lattice_values() -> dict:
 
 
 def lattice_check() -> CheckReport:
-    v = lattice_values()
+    """The derivation's lattice check (see :func:`lattice_values`)."""
+    return lattice_report(lattice_values())
+
+
+def lattice_report(v: dict) -> CheckReport:
     e_pi = max(abs(r[4] - r[5]) for r in v["integrand"])
     e_fr = max(abs(r[4] - r[5]) for r in v["friedel"])
     e_q = max(abs(r[3] - r[4]) for r in v["charge"])
