@@ -14,18 +14,23 @@ of the Brouwer integrand Pi_L; Q_R = -Q_L, so Q = Q_L electrons are
 transferred from the left to the right reservoir per cycle.  Charges in
 units of e, spinless.
 
+The result is written with the transmission probability T = |t|^2 of the
+pump at the operating point (a symbol with the relation T = library's |t|^2,
+so that |D|^4 = 256 sin^8 k / T^2 folds into T^2).
+
 The textbook form is Brouwer's small-cycle (bilinear response) formula for
 the charge pumped into the right lead, Q_R = A1 A2 sin(phi2 - phi1)
-sum_{m in R} Im(dS*/d eps1 dS/d eps2) for eps_i = eps_i + A_i cos(omega t +
-phi_i), with the sum written out by hand from the lattice Green's function
+sum_{m in R} Im(dS*/d eps1 dS/d eps2) for eps_i(t) = eps_i + A_i cos(omega t
++ phi_i), with the sum written out by hand from the lattice Green's function
 (Fisher-Lee: S = -1 + i v G, v = 2 sin k, so dS/d eps_j = i v G_{.j} G_{j.}
 and sum_b G_{2b} v G*_{1b} = -2 Im G_12): for the right lead (site d)
 
     sum = -2 v Im(G_0d) Im(G*_0d G_dd)
-        = -64 sin^5 k sin(kd) [2 sin k cos(kd) + (eps1 + eps2) sin(kd)] / |D|^4,
+        = -64 sin^5 k sin(kd) [2 sin k cos(kd) + (eps1 + eps2) sin(kd)] / |D|^4
+        = -T^2 sin(kd) [2 sin k cos(kd) + (eps1 + eps2) sin(kd)] / (4 sin^3 k),
     G_0d = 2i sin k e^{ikd} / D,   G_dd = (2i sin k - eps1 (1 - e^{2ikd})) / D,
     D = (2i sin k - eps1)(2i sin k - eps2) - eps1 eps2 e^{2ikd},
-    |D|^2 = (eps1 eps2 (1 - cos 2kd) - 4 sin^2 k)^2 + (2 sin k (eps1 + eps2) + eps1 eps2 sin 2kd)^2.
+    T = v^2 |G_0d|^2 = 16 sin^4 k / |D|^2.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..algebra import PolarAlgebra
+from ..algebra import PolarAlgebra, abs2
 from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
 from ..network import Network, series
 from ..numeric import network_smatrix
@@ -64,6 +69,7 @@ d = sp.Symbol("d", positive=True)
 A1, A2 = sp.symbols("A1 A2", positive=True)
 phi1, phi2 = sp.symbols("phi1 phi2", real=True)
 Q = sp.Symbol("Q")
+T = sp.Symbol("T", positive=True)
 PARAMS = (e1, e2)
 
 #: the quantized-pumping demonstration: Fermi wave number, impurity distance, square cycle
@@ -87,21 +93,33 @@ def network() -> Network:
 def textbook_form() -> sp.Expr:
     """Brouwer's bilinear-response charge into the right lead, evaluated by hand (module docstring)."""
     s = sp.sin(k)
-    absD2 = (e1 * e2 * (1 - sp.cos(2 * k * d)) - 4 * s**2) ** 2 + (
-        2 * s * (e1 + e2) + e1 * e2 * sp.sin(2 * k * d)) ** 2
-    sum_right = -64 * s**5 * sp.sin(k * d) * (2 * s * sp.cos(k * d) + (e1 + e2) * sp.sin(k * d)) / absD2**2
+    sum_right = -T**2 * sp.sin(k * d) * (2 * s * sp.cos(k * d) + (e1 + e2) * sp.sin(k * d)) / (4 * s**3)
     return A1 * A2 * sp.sin(phi2 - phi1) * sum_right
+
+
+def field_real(expr: sp.Expr, var: sp.Symbol = d) -> sp.Expr:
+    """A real expression reduced in the amplitude field, printed with cosines.
+
+    Only the trigonometric functions of arguments containing ``var`` (the
+    propagation phase) are written as exponentials, so that e.g. a ratio of
+    two expressions with the same |D|^2 cancels exactly.
+    """
+    ex = sp.sympify(expr).replace(lambda f: isinstance(f, (sp.sin, sp.cos)) and f.args[0].has(var),
+                                  lambda f: f.rewrite(sp.exp))
+    alg = PolarAlgebra([ex])
+    return alg.real_expr(alg.to_field(ex))
 
 
 def field_zero(expr: sp.Expr) -> bool:
     """Exact zero test of a trigonometric rational expression in the amplitude field.
 
-    cos and sin are written as exponentials, so that e^{ix} e^{-ix} = 1 is
-    built in (sympy's simplify needs minutes for this identity); the
+    |z| is written sqrt(z conj(z)), cos and sin as exponentials, so that
+    e^{ix} e^{-ix} = 1 is built in (sympy's simplify needs minutes for this
+    identity); the
     :class:`~lbsym.algebra.PolarAlgebra` field then decides equality exactly.
     """
-    ex = sp.sympify(expr).replace(lambda f: isinstance(f, (sp.sin, sp.cos)),
-                                  lambda f: f.rewrite(sp.exp))
+    ex = sp.sympify(expr).replace(sp.Abs, lambda x: sp.sqrt(sp.expand(x * sp.conjugate(x))))
+    ex = ex.replace(lambda f: isinstance(f, (sp.sin, sp.cos)), lambda f: f.rewrite(sp.exp))
     alg = PolarAlgebra([ex])
     return alg.to_field(ex) == 0
 
@@ -129,7 +147,7 @@ def resonance_point(kk: float, dd: int, lo: float = 0.5, hi: float = 60.0) -> fl
         x = np.asarray(x, float)
         return np.abs(pump.smatrix(np.stack([x, x], axis=-1))[..., 1, 0]) ** 2
 
-    grid = np.linspace(lo, hi, 20001)
+    grid = np.linspace(lo, hi, 4001)
     i = int(np.argmax(T(grid)))
     h = grid[1] - grid[0]
     res = minimize_scalar(lambda x: -float(T(x)), bounds=(grid[i] - h, grid[i] + h),
@@ -162,7 +180,7 @@ def cross_check() -> CheckReport:
 
     der = get(NAME)
     f_pi = sp.lambdify((e1, e2, k, d), der.facts["integrand_left"], "numpy")
-    f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result, "numpy")
+    f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
     net = network()
     rng = random.Random(11)
     worst_pi = worst_q = 0.0
@@ -278,6 +296,7 @@ def lattice_report(v: dict) -> CheckReport:
 def build() -> Derivation:
     S = model()
     t_amp = sp.cancel(S["right", "left"])
+    T_lib = abs2(t_amp)
     pi_L = brouwer_integrand(S, "left", PARAMS)
     pi_R = brouwer_integrand(S, "right", PARAMS)
     pi_sum = brouwer_integrand(S, S.leads, PARAMS)
@@ -287,9 +306,13 @@ def build() -> Derivation:
     fr2 = emissivity(S, S.leads, e2)
     stokes = stokes_identity()
     hc = harmonic_cycle_charge(2)
-    result = small_cycle_charge(S, "left", PARAMS, amplitudes=(A1, A2), phases=(phi1, phi2))
+    q_eps = small_cycle_charge(S, "left", PARAMS, amplitudes=(A1, A2), phases=(phi1, phi2))
+    # |D|^4 folds into T^2: the ratio to T^2 is a trigonometric polynomial (exact, in the field)
+    pi_T = sp.factor_terms(field_real(pi_L / T_lib**2) * T**2)
+    result = sp.factor_terms(field_real(q_eps / T_lib**2) * T**2)
     omega_free = hc.omega not in result.free_symbols and hc.omega not in hc.charge.free_symbols
     in_phase = sp.expand(result.subs(phi2, phi1))
+    clean = sp.simplify(result.subs({e1: 0, e2: 0, T: 1}))
     single = result.subs(A2, 0)
     # numbers (closed-form S and its derivatives, numpy)
     pump = _pump(1.0, 3)
@@ -329,6 +352,8 @@ def build() -> Derivation:
             SymbolInfo(phi2, "phase of the modulation of epsilon2", "real"),
             SymbolInfo(k, "Fermi wave number, E_F = -2 cos k (hopping 1)", "0 < k < pi"),
             SymbolInfo(d, "distance between the impurities in lattice constants", "d > 0 (integer on the lattice)"),
+            SymbolInfo(T, "transmission probability of the pump at the operating point (epsilon1, epsilon2)",
+                       "T = |t|^2, fixed by the relation"),
         ),
         steps=(
             Step("Each impurity is the exact scatterer of a single site on a tight-binding chain, "
@@ -351,6 +376,9 @@ def build() -> Derivation:
             Step("The Brouwer integrand of the left lead, Pi_L = (1/pi) sum_{m in L, b} "
                  "Im(dS*_mb/d epsilon1 dS_mb/d epsilon2), from the composed S-matrix in closed form "
                  "(a trigonometric polynomial over |D|^4):", sp.Eq(Pi_L, pi_L)),
+            Step("With the pump's transmission probability T = |t|^2 (library) the Fabry-Perot "
+                 "denominator folds into T^2 (|D|^2 = 16 sin^4 k/T):", sp.Eq(T, T_lib)),
+            Step("so that the Brouwer integrand is", sp.Eq(Pi_L, pi_T)),
             Step("Unitarity makes the integrands of the two leads opposite: Pi_L + Pi_R =", pi_sum),
             Step("Green's theorem: the charge Q_L entering from the left per counterclockwise cycle of "
                  "(epsilon1, epsilon2) is the loop integral of the emissivities, which equals the integral "
@@ -364,7 +392,11 @@ def build() -> Derivation:
                  "pi A1 A2 sin(phi1 - phi2) (positive counterclockwise), times the curl C_12 = Pi:",
                  sp.Eq(Q, hc.charge)),
             Step("Hence the bilinear-response pumped charge of the double-barrier pump, proportional to the "
-                 "enclosed area and to sin(phi1 - phi2):", sp.Eq(Q, result)),
+                 "enclosed area and to sin(phi1 - phi2), and to T^2: pumping needs transmission through "
+                 "the whole pump:", sp.Eq(Q, result)),
+            Step("For vanishing impurities (epsilon1 = epsilon2 = 0, T = 1) it is the pumping of a clean "
+                 "wire by a travelling wave of two local gates, positive (left to right) when the phase "
+                 "of epsilon1 leads and kd < pi/2:", sp.Eq(Q, clean)),
             Step("In-phase driving (phi1 = phi2) traces a line segment in parameter space and pumps nothing:",
                  sp.Eq(Q, in_phase)),
             Step("Likewise a single-parameter cycle (A2 = 0) encloses no area and pumps nothing, "
@@ -392,10 +424,15 @@ def build() -> Derivation:
         reference="Brouwer, PRB 58, R10135 (1998); Buttiker, Thomas, Pretre, Z. Phys. B 94, 133 (1994); "
                   "Switkes et al., Science 283, 1905 (1999); Levinson, Entin-Wohlman, Wolfle, "
                   "Physica A 302, 335 (2001)",
-        ranges={k: (0, sp.pi)},
+        relations={T: T_lib},
+        ranges={k: (0, sp.pi), T: (0, 1)},
         facts={
             "smatrix": S,
             "integrand_left": pi_L,
+            "integrand_left_T": pi_T,
+            "charge_epsilon_form": q_eps,
+            "transmission": T_lib,
+            "clean_wire_charge": clean,
             "integrand_right": pi_R,
             "integrand_sum": pi_sum,
             "emissivity_left_1": dn1,
