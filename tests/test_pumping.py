@@ -236,7 +236,8 @@ def test_quantized_pumping_around_a_resonance():
 finite = st.floats(-2.5, 2.5, allow_nan=False)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cx=finite, cy=finite, ax=st.floats(0.05, 1.5), ay=st.floats(0.05, 1.5),
        p1=st.floats(-3.2, 3.2), p2=st.floats(-3.2, 3.2))
 def test_property_ellipses_conserve_charge_and_are_antisymmetric(pump, cx, cy, ax, ay, p1, p2):
@@ -247,7 +248,8 @@ def test_property_ellipses_conserve_charge_and_are_antisymmetric(pump, cx, cy, a
     assert abs(pump.charge(p, "left", "area") - ql) < 1e-10
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(finite, finite), min_size=3, max_size=6))
 def test_property_polygons_line_equals_area(pump, verts):
     p = pm.Path.polygon(verts)
