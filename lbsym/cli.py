@@ -123,11 +123,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _latex_document(d: registry.Derivation) -> str:
+    """The derivation as an align* block (step texts escaped for \\text{})."""
+    from .book import tex_escape
     from .latex import latex
 
     lines = [f"% {d.title} ({d.name}) -- {d.reference}", r"\begin{align*}"]
     for st in d.steps:
-        lines.append(rf"&\text{{{st.text}}}\\")
+        lines.append(rf"&\text{{{tex_escape(st.text)}}}\\")
         if st.expr is not None:
             lines.append(f"&{latex(st.expr)}\\\\")
     lines.append(f"{latex(d.lhs)} &= {latex(d.result)}")

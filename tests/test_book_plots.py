@@ -246,3 +246,18 @@ def test_voltage_probe_figure(tmp_path, capsys):
     pd_guides = [g[2][0] for g in data["panels"][1]["guides"]]
     assert np.allclose(pd_guides, T1 * T1 / (2 * T1 - T1 * T1), atol=1e-14)
     assert abs(data["panels"][0]["guides"][-1][2][0] - T1 / 2) < 1e-14
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX installation")
+def test_derive_latex_output_compiles_for_every_derivation(tmp_path):
+    """`lbsym derive NAME --format latex` of every derivation, in one amsmath document."""
+    from lbsym.cli import _latex_document
+
+    blocks = [_latex_document(registry.get(n)) for n in registry.names()]
+    doc = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[T1]{fontenc}\n"
+           "\\usepackage[utf8]{inputenc}\n\\allowdisplaybreaks\n\\begin{document}\n"
+           + "\n\n".join(blocks) + "\n\\end{document}\n")
+    (tmp_path / "derive.tex").write_text(doc, encoding="utf-8")
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "derive.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout[-2000:]
