@@ -30,6 +30,7 @@ import sympy as sp
 from . import derivation as registry
 from .errors import ParseError
 from .parsing import parse_expression
+from .transport import one_channel
 
 __all__ = ["check", "CheckResult", "POINTS", "RTOL"]
 
@@ -182,22 +183,16 @@ def _diagnose(d: registry.Derivation, got: sp.Expr, expected: sp.Expr, pts: list
     return None
 
 
-def _one_channel(d: registry.Derivation) -> registry.Derivation:
+def _per_channel(d: registry.Derivation) -> registry.Derivation:
     """The derivation with its sum over channels written for one channel T.
 
     A result ``prefactor * Sum(f(T[n]), (n, 1, N))`` becomes
     ``prefactor * f(T)`` with a positive symbol ``T`` in [0, 1]: what a
     student writes for a single channel (e.g. G = g_s e^2 T/h).
     """
-    sums = d.result.atoms(sp.Sum)
-    if len(sums) != 1:
-        raise ParseError(f"the {d.name} result is not a single sum over channels; check a concrete form instead")
-    (S,) = sums
-    (n, _lo, _hi), = S.limits
     T = sp.Symbol("T", positive=True)
-    f = S.function.replace(lambda x: isinstance(x, sp.Indexed) and x.indices == (n,), lambda x: T)
-    single = d.result.xreplace({S: f})
-    if single.has(sp.Indexed) or single.has(n):
+    single = one_channel(d.result, T)
+    if single.has(sp.Indexed) or single.has(sp.Sum):
         raise ParseError(f"the {d.name} result is not a sum over channels of T[n]; check a concrete form instead")
     infos = tuple(i for i in d.symbols if i.name != "T" and i.symbol in single.free_symbols)
     infos += (registry.SymbolInfo(T, "transmission probability of the channel", "0 <= T <= 1"),)
@@ -215,7 +210,7 @@ def check(name: str, text: str, *, latex: bool = False) -> CheckResult:
     d = registry.get(name)
     note = ""
     if d.result.has(sp.Sum) or d.result.has(sp.Indexed):
-        d = _one_channel(d)
+        d = _per_channel(d)
         note = "one channel of transmission T (the result sums over channels); "
     symbols = dict(d.symbol_map)
     for s in d.result.free_symbols:

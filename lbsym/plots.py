@@ -43,6 +43,7 @@ import sympy as sp
 from . import derivation as registry
 from .errors import LbsymError, ParameterError
 from .numeric import evaluator
+from .transport import one_channel
 
 __all__ = ["figure_data", "plot", "PLOTS"]
 
@@ -144,12 +145,6 @@ def _fp_average() -> dict:
 
 
 # ------------------------------------------------------------------ noise
-def _one_channel(expr: sp.Expr, T: sp.Symbol) -> sp.Expr:
-    """A channel-sum result for one channel: upper limits -> 1, T[1] -> T."""
-    expr = expr.subs({lim[2]: 1 for s in expr.atoms(sp.Sum) for lim in s.limits}).doit()
-    return expr.xreplace({i: T for i in expr.atoms(sp.Indexed)})
-
-
 def _batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Sample cumulants 1..order over ``batches`` equal batches of the samples ``x``:
     (batch mean, its standard error)."""
@@ -166,10 +161,10 @@ def _shot_noise() -> dict:
     d = registry.get("shot-noise")
     T = sp.Symbol("T", positive=True)
     units = {e: 1, h: 1, k_B: 1}
-    shot = evaluator(_one_channel(d.result, T).subs(units))
+    shot = evaluator(one_channel(d.result, T).subs(units))
     F1 = evaluator(d.facts["fano_one_channel"])
-    finite = evaluator(_one_channel(d.facts["finite_temperature"], T).subs(units))
-    thermal = evaluator(_one_channel(d.facts["thermal_limit"], T).subs(units))
+    finite = evaluator(one_channel(d.facts["finite_temperature"], T).subs(units))
+    thermal = evaluator(one_channel(d.facts["thermal_limit"], T).subs(units))
     # (a) zero temperature, units e = h = 1, |V| = 1: S/(2e|V| e^2/h) = T(1-T), F = S/2eI
     t = np.linspace(0, 1, 401)
     tp = np.linspace(0.05, 0.95, 10)

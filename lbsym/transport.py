@@ -20,7 +20,7 @@ from .constants import e, h
 from .errors import ParameterError
 from .smatrix import SMatrix
 
-__all__ = ["conductance", "resistance", "landauer"]
+__all__ = ["conductance", "resistance", "landauer", "one_channel"]
 
 
 def _spin(g: Any) -> sp.Expr:
@@ -28,6 +28,17 @@ def _spin(g: Any) -> sp.Expr:
     if g.is_number and g not in (1, 2):
         raise ParameterError(f"spin degeneracy must be 1 or 2 (or a symbol); got {g}")
     return g
+
+
+def one_channel(expr: sp.Expr, T: sp.Symbol) -> sp.Expr:
+    """A result summed over channels, written for one channel of transmission ``T``.
+
+    Every ``Sum(f(T[n]), (n, 1, N))`` becomes ``f(T)`` (upper limits set to 1,
+    the remaining ``T[1]`` replaced by ``T``): what a textbook writes for a
+    single-channel conductor, e.g. G = g_s e^2 T/h.
+    """
+    expr = expr.subs({lim[2]: 1 for s in expr.atoms(sp.Sum) for lim in s.limits}).doit()
+    return expr.xreplace({i: T for i in expr.atoms(sp.Indexed)})
 
 
 def landauer(total_transmission: Any, spin_degeneracy: Any = 2) -> sp.Expr:
