@@ -6,20 +6,48 @@ phi real.  This module maps such expressions into a field of fractions of
 polynomials over QQ in which
 
 * every real quantity is a generator x with conj(x) = x,
-* every phase is a generator z with conj(z) = 1/z,
-* the imaginary unit is a generator w reduced by w^2 = -1 after every
-  operation (QQ[w]/(w^2 + 1) is QQ(i), so the zero test is exact), with
-  conj(w) = -w.
+* every phase is a generator z with conj(z) = 1/z (Laurent: negative powers
+  are kept as a monomial denominator),
+* the imaginary unit is a generator w with conj(w) = -w, reduced by
+  w^2 = -1,
+* sin(x) and cos(x) of a phase angle x are (z - 1/z)/(2i) and (z + 1/z)/2.
 
-Coefficients stay in QQ so that sympy's fast heuristic gcd cancels every
-result; sums, products and quotients are exact reduced fractions, which is
-what keeps network compositions compact without ever calling ``simplify``.
+The relation ideal
+------------------
+The generators obey relations: w^2 = -1; sqrt(R)^2 = R = 1 - T =
+1 - sqrt(T)^2 for a barrier (``relations={R: 1 - T}``); sqrt(1 - 2 eps)^2 =
+1 - 2 sqrt(eps)^2 for Büttiker's junction; a symbol s that also appears as
+sqrt(s) is sqrt(s)^2.  Each relation is a rewriting rule g^p -> P (p = 2 for
+a square root, 1 for a related symbol) whose right side contains no ruled
+power.  The leading monomials g^p are pairwise coprime, so together with
+w^2 + 1 the rules are a Gröbner basis of the relation ideal (Buchberger's
+first criterion): the *normal form* of a polynomial (every ruled generator
+below its power) is unique, zero is recognised exactly, and equal
+polynomials have one representative.
 
-Back from the field, an amplitude prints as N/D with the denominator
-normalised to start with a real term (``1 - sqrt(R1 R2) e^{i theta}``), and a
-probability |s|^2 = s conj(s) prints with every pair c z^m + conj(c) z^-m
-turned into 2 Re(c) cos(m phi) - 2 Im(c) sin(m phi): the form a textbook
-prints, e.g. T1 T2 / (1 + R1 R2 - 2 sqrt(R1 R2) cos theta).
+Two modes
+---------
+``free=True`` is the mode of network elimination: no relation is applied
+(w is an indeterminate), so the arithmetic is that of a polynomial ring, a
+unique factorisation domain in which the exact divisions of Gaussian
+elimination (Sylvester's identity: each new pivot is divisible by the
+previous one) are found by plain trial division.  :meth:`to_quotient` then
+maps every registered factor to its normal form and switches to the reduced
+mode, in which every product is reduced modulo the relations.  Applying the
+relations *during* elimination would break divisibility (the normal form of
+d q need not be divisible by the normal form of d) and leave spurious
+factors: on a ring with a barrier in one arm the amplitude grew to 10^5
+operations that way.
+
+Denominators are kept as products of *registered factors*, so that sums
+need only lcms and cancellation is trial division: no multivariate gcd and
+no ``simplify()`` is ever needed.
+
+Printing (:mod:`lbsym.realform`) turns a real element into the form a
+textbook prints: c z^m + conj(c) z^-m becomes 2 Re(c) cos(m phi) - 2 Im(c)
+sin(m phi), each trigonometric coefficient written in the shorter of the
+related variables (T or R = 1 - T), and |s|^2 as |N|^2/|D|^2 when that is
+shorter.
 
 Atoms that are neither known real nor of the form exp(i * real) are complex
 generators with a separate generator for their conjugate, so the algebra stays
@@ -28,6 +56,10 @@ correct (if less compact) for any input.
 
 from __future__ import annotations
 
+import copy
+import heapq
+import random
+import struct
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
@@ -37,7 +69,7 @@ import sympy as sp
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
-__all__ = ["PolarAlgebra", "Frac", "abs2", "polar_form"]
+__all__ = ["PolarAlgebra", "Frac", "abs2", "polar_form", "polar_parts"]
 
 _REAL, _PHASE, _COMPLEX, _CONJ, _IMAG = "real", "phase", "complex", "conj", "imag"
 
@@ -59,6 +91,10 @@ def _phase_parts(arg: sp.Expr) -> dict[sp.Expr, sp.Expr] | None:
     phi = sp.expand(arg / sp.I)
     if phi.has(sp.I) or phi.is_extended_real is not True:
         return None
+    return _angle_parts(phi)
+
+
+def _angle_parts(phi: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     parts: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(phi):
         coeff, rest = term.as_coeff_Mul()
@@ -72,9 +108,9 @@ def _phase_parts(arg: sp.Expr) -> dict[sp.Expr, sp.Expr] | None:
 
 def _quarter_turns(c: sp.Expr) -> int | None:
     """n if exp(i c) = i^n (c a multiple of pi/2), else None."""
-    q = sp.nsimplify(c / (sp.pi / 2)) if c.has(sp.pi) else None
     if c == 0:
         return 0
+    q = sp.nsimplify(c / (sp.pi / 2)) if c.has(sp.pi) else None
     if q is not None and q.is_Integer:
         return int(q) % 4
     return None
@@ -94,20 +130,9 @@ def _real_root(x: sp.Expr) -> bool:
     )
 
 
-def _group_trig(expr: sp.Expr) -> sp.Expr:
-    """Collect a sum of c_j * trig_j by trig factor and factor each small c_j."""
-    groups: dict[sp.Expr, list[sp.Expr]] = {}
-    for term in sp.Add.make_args(sp.expand(expr)):
-        trig = [f for f in sp.Mul.make_args(term) if isinstance(f, (sp.cos, sp.sin))]
-        key = sp.Mul(*trig)
-        groups.setdefault(key, []).append(sp.cancel(term / key) if trig else term)
-    out = []
-    for key, coeffs in groups.items():
-        c = sp.Add(*coeffs)
-        if len(c.free_symbols) <= 6 and sp.count_ops(c) < 60:
-            c = sp.factor(c)
-        out.append(c * key)
-    return sp.Add(*out)
+def _qq(c: sp.Expr):
+    c = sp.Rational(c)
+    return QQ(int(c.p), int(c.q))
 
 
 class Frac:
@@ -177,8 +202,21 @@ class Frac:
             e >>= 1
         return out
 
+    def is_zero(self) -> bool:
+        """Exactly zero modulo the relations (also in the free mode).
+
+        A large numerator is first evaluated modulo a prime at a random point
+        of the relations' variety: a non-zero value proves it non-zero; only
+        a zero value is confirmed by the normal form.
+        """
+        if not self.n:
+            return True
+        if len(self.n) > 40 and self.alg._mod_nonzero(self.n):
+            return False
+        return not self.alg.nf(self.n)
+
     def __eq__(self, other) -> bool:
-        return not (self - self._lift(other)).n
+        return (self - self._lift(other)).is_zero()
 
     def __ne__(self, other) -> bool:
         return not self.__eq__(other)
@@ -206,10 +244,18 @@ class PolarAlgebra:
         The expressions that will be converted (their atoms fix the
         generators).  A phase atom appearing with rational coefficients of
         several denominators gets one generator exp(i atom / lcm).
-    relations, reduce_roots
-        With ``reduce_roots=True``, square-root generators obey x^2 = radicand
-        and symbols in ``relations`` (e.g. R1 = 1 - T1) are rewritten, so
-        that identities such as |r|^2 + |t|^2 = 1 hold exactly in the field.
+    relations
+        Mapping ``symbol -> expression`` (``{R1: 1 - T1}``), the relations
+        the symbols obey.
+    reduce_roots
+        Reduce every product modulo the relations (square-root rules
+        x^2 -> radicand and the related symbols), so that identities such as
+        |r|^2 + |t|^2 = 1 hold exactly in the field and equal elements have
+        one normal form.
+    free
+        No reduction at all during the arithmetic (not even i^2 = -1): the
+        mode of network elimination; see the module docstring and
+        :meth:`to_quotient`.
 
     Examples
     --------
@@ -227,24 +273,43 @@ class PolarAlgebra:
         relations: dict | None = None,
         *,
         reduce_roots: bool = False,
+        free: bool = False,
     ):
+        self.relations = {sp.sympify(k): sp.sympify(v) for k, v in dict(relations or {}).items()}
         self._gens: list[_Gen] = [_Gen(_IMAG, sp.I)]
         self._index: dict[tuple[str, sp.Expr], int] = {}
         self._phase_denoms: dict[sp.Expr, int] = {}
+        self._reals: dict[sp.Expr, None] = {}
+        self._trig_atoms: dict[sp.Expr, None] = {}
+        self._trig: dict[sp.Expr, tuple[str, dict]] = {}
+        self._alias: dict[sp.Expr, sp.Expr] = {}
         for x in exprs:
             self._scan(sp.sympify(x))
         for atom, d in self._phase_denoms.items():
             self._add_gen(_Gen(_PHASE, atom, d))
+        self._resolve_trig()
+        for x in self._reals:
+            if isinstance(x, sp.Symbol) and sp.sqrt(x) in self._reals:
+                self._alias[x] = sp.sqrt(x)  # s = sqrt(s)^2: one generator
+                continue
+            self._add_gen(_Gen(_REAL, x))
         names = ",".join(f"g{i}" for i in range(len(self._gens)))
         self.ring, *self.gens = ring(names, QQ)
         self._w = self.gens[0]
         self.ngens = len(self._gens)
-        # rewrite rules x^2 -> B for roots and R -> 1 - T for related symbols:
-        # exact zero tests modulo the relations, at the price of longer printed
-        # forms, so only on request (unitarity, realness checks)
-        self._rules = self._root_rules(dict(relations or {})) if reduce_roots else {}
+        self.free = bool(free)
+        # rewrite rules g^p -> P (the relation ideal's Gröbner basis with w^2 + 1)
+        self._rules: dict = {}
+        self._pow_cache: dict = {}
+        if reduce_roots or free:
+            self._rules = self._root_rules(self.relations)
         self._nomono = (0,) * self.ngens
+        self._init_elements()
+
+    def _init_elements(self) -> None:
+        """Registered factors, constants and conjugates of the generators."""
         self._factors: list = []
+        self._fac_info: list = []
         self._conj_cache: dict = {}
         self.zero = Frac(self.ring.zero, self._nomono, {}, self)
         self.one = Frac(self.ring.one, self._nomono, {}, self)
@@ -278,6 +343,13 @@ class PolarAlgebra:
         self._index[(_CONJ, atom)] = i + 1
         self._gens.append(_Gen(_CONJ, atom, 1, i))
 
+    def _scan_phase(self, parts: dict) -> None:
+        for atom, c in parts.items():
+            if atom.is_number and _quarter_turns(atom * c) is not None:
+                continue
+            prev = self._phase_denoms.get(atom, 1)
+            self._phase_denoms[atom] = lcm(prev, int(sp.Rational(c).q))
+
     def _scan(self, x: sp.Expr) -> None:
         if x.is_Number or x is sp.I:
             return
@@ -293,11 +365,7 @@ class PolarAlgebra:
             if parts is None:
                 self._complex_atom(x)
                 return
-            for atom, c in parts.items():
-                if atom.is_number and _quarter_turns(atom * c) is not None:
-                    continue
-                prev = self._phase_denoms.get(atom, 1)
-                self._phase_denoms[atom] = lcm(prev, int(sp.Rational(c).q))
+            self._scan_phase(parts)
             return
         if x.is_Pow and x.exp.is_Integer:
             self._scan(x.base)
@@ -305,19 +373,36 @@ class PolarAlgebra:
         if x.is_Pow and x.exp.is_Rational and x.exp.p != 1:  # x^(p/q) = (x^(1/q))^p
             self._scan(x.base ** sp.Rational(1, x.exp.q))
             return
+        if isinstance(x, (sp.sin, sp.cos)) and x.args[0].is_extended_real:
+            self._trig_atoms[x] = None
+            return
         if x.is_extended_real or _real_root(x):
-            self._add_gen(_Gen(_REAL, x))
+            self._reals[x] = None
         else:
             self._complex_atom(x)
 
-    def _root_rules(self, relations: dict) -> dict:
-        """Rewrite rules x^2 -> P for real generators x = sqrt(B).
+    def _resolve_trig(self) -> None:
+        """sin/cos of an angle made of phase atoms become Laurent polynomials."""
+        for x in self._trig_atoms:
+            parts = _angle_parts(sp.expand(x.args[0]))
+            ok = all(
+                (atom.is_number and _quarter_turns(atom * c) is not None)
+                or (atom in self._phase_denoms and (c * self._phase_denoms[atom]).is_Integer)
+                for atom, c in parts.items()
+            )
+            if ok:
+                self._trig[x] = ("sin" if isinstance(x, sp.sin) else "cos", parts)
+            else:
+                self._reals[x] = None
 
-        B (after the declared relations, e.g. R1 -> 1 - T1) is written in the
-        other generators: a symbol s becomes g^2 if sqrt(s) is a generator g,
-        or g if s itself is.  The rules' leading monomials x^2 are coprime
-        and P never contains a ruled generator squared, so they form a
-        Groebner basis together with w^2 + 1: normal forms are unique.
+    def _root_rules(self, relations: dict) -> dict:
+        """Rewrite rules g^p -> P for real generators (see the module docstring).
+
+        g = sqrt(B) gives p = 2 and P = B; a related symbol g (``relations``)
+        gives p = 1 and P = its relation.  P is written in the other
+        generators (a symbol s becomes h^2 if sqrt(s) is a generator h, or h
+        if s itself is); a rule whose right side cannot be written so, or
+        keeps a ruled power after the other rules, is dropped.
         """
         rules = {}
         for i, g in enumerate(self._gens):
@@ -329,49 +414,69 @@ class PolarAlgebra:
                 power, base = 1, relations[g.atom]
             else:
                 continue
-            base = sp.expand(sp.sympify(base).subs(relations))
-            syms = sorted(base.free_symbols, key=lambda x: x.name)
-            subs = {}
-            for sym in syms:
-                if (_REAL, sp.sqrt(sym)) in self._index and self._index[(_REAL, sp.sqrt(sym))] != i:
-                    subs[sym] = self.gens[self._index[(_REAL, sp.sqrt(sym))]] ** 2
-                elif (_REAL, sym) in self._index:
-                    subs[sym] = self.gens[self._index[(_REAL, sym)]]
-                else:
-                    break
-            else:
-                try:
-                    poly = sp.Poly(base, *syms) if syms else None
-                except sp.PolynomialError:
-                    continue
-                if poly is None:
-                    continue
-                val = self.ring.zero
-                for monom, coeff in poly.terms():
-                    if not coeff.is_Rational:
-                        break
-                    term = self.ring(QQ(int(coeff.p), int(coeff.q)))
-                    for sym, e in zip(syms, monom):
-                        term *= subs[sym] ** e
-                    val += term
-                else:
-                    rules[i] = (power, val)
-        # a rule's right side must not contain a ruled power of another generator
+            val = self._poly_in_gens(sp.expand(sp.sympify(base).subs(relations)), exclude=i)
+            if val is not None:
+                rules[i] = (power, val)
+        # right sides free of ruled powers (substitute, acyclic chains only)
+        for _ in range(len(rules) + 1):
+            changed = False
+            for i in list(rules):
+                p, val = rules[i]
+                if any(m[j] >= rules[j][0] for m in val.itermonoms() for j in rules if j != i):
+                    new = self._reduce_with(val, {j: r for j, r in rules.items() if j != i})
+                    if new != val:
+                        rules[i] = (p, new)
+                        changed = True
+            if not changed:
+                break
         for i in list(rules):
             if any(m[j] >= rules[j][0] for m in rules[i][1].itermonoms() for j in rules):
                 del rules[i]
         return rules
 
-    # -------------------------------------------------------------- field
+    def _poly_in_gens(self, base: sp.Expr, exclude: int):
+        syms = sorted(base.free_symbols, key=lambda x: x.name)
+        subs = {}
+        for sym in syms:
+            j = self._index.get((_REAL, sp.sqrt(sym)))
+            if j is not None and j != exclude:
+                subs[sym] = self.gens[j] ** 2
+                continue
+            j = self._index.get((_REAL, sym))
+            if j is not None and j != exclude:
+                subs[sym] = self.gens[j]
+                continue
+            return None
+        try:
+            poly = sp.Poly(base, *syms) if syms else sp.Poly(base, sp.Dummy())
+        except sp.PolynomialError:
+            return None
+        val = self.ring.zero
+        for monom, coeff in poly.terms():
+            if not coeff.is_Rational:
+                return None
+            term = self.ring(_qq(coeff))
+            for sym, e in zip(syms, monom):
+                term *= subs[sym] ** e
+            val += term
+        return val
+
+    # -------------------------------------------------------------- normal forms
     def reduce(self, p):
-        """Reduce a polynomial by w^2 = -1 and the square-root rules."""
+        """Reduce a polynomial in the current mode (nothing in the free mode)."""
+        if self.free or not p:
+            return p
+        return self.nf(p)
+
+    def nf(self, p):
+        """Normal form modulo the relation ideal (w^2 = -1 and the rules)."""
         if not p:
             return p
         if self._rules:
-            p = self._reduce_roots(p)
+            p = self._reduce_with(p, self._rules)
         if all(m[0] < 2 for m in p.itermonoms()):
             return p
-        terms = {}
+        terms: dict = {}
         for m, c in p.iterterms():
             e = m[0]
             if e >= 2:
@@ -381,20 +486,161 @@ class PolarAlgebra:
             terms[m] = terms.get(m, 0) + c
         return self.ring.from_dict({m: c for m, c in terms.items() if c})
 
-    def _reduce_roots(self, p):
-        rules = self._rules
-        while any(m[i] >= rules[i][0] for m in p.itermonoms() for i in rules):
-            out = self.ring.zero
-            for m, c in p.iterterms():
-                hit = next((i for i in rules if m[i] >= rules[i][0]), None)
-                if hit is None:
-                    out += self.ring({m: c})
+    def _multiplier(self, rules: dict, idx: list, qs: tuple, cache: dict) -> list:
+        """prod_a P_a^q_a as a list of (monomial, coefficient), reduced and cached."""
+        out = cache.get(qs)
+        if out is None:
+            poly = self.ring.one
+            for a, q in enumerate(qs):
+                if q:
+                    poly = poly * rules[idx[a]][1] ** q
+            poly = self._reduce_with(poly, rules, {}) if len(qs) and poly != self.ring.one else poly
+            out = list(poly.iterterms())
+            cache[qs] = out
+        return out
+
+    def _reduce_with(self, p, rules: dict, cache: dict | None = None):
+        """Rewrite every ruled power g^p by its rule.
+
+        The rules' right sides contain no ruled power, so each monomial is
+        reduced by splitting its exponents e = p q + r and multiplying the
+        remainder monomial by the cached product of P^q (plain dictionary
+        arithmetic); a product of right sides that creates a ruled power again
+        is reduced by a further pass.
+        """
+        if not rules:
+            return p
+        if cache is None:
+            cache = self._pow_cache if rules is self._rules else {}
+        idx = list(rules)
+        pw = [rules[i][0] for i in idx]
+        terms = dict(p.iterterms())
+        while True:
+            out: dict = {}
+            hit = False
+            for m, c in terms.items():
+                qs = None
+                for a, i in enumerate(idx):
+                    if m[i] >= pw[a]:
+                        if qs is None:
+                            qs = [0] * len(idx)
+                            m = list(m)
+                        qs[a], m[i] = divmod(m[i], pw[a])
+                if qs is None:
+                    out[m] = out.get(m, 0) + c
                     continue
-                m2 = list(m)
-                m2[hit] -= rules[hit][0]
-                out += self.ring({tuple(m2): c}) * rules[hit][1]
-            p = out
-        return p
+                hit = True
+                for mm, cc in self._multiplier(rules, idx, tuple(qs), cache):
+                    t = tuple(x + y for x, y in zip(m, mm))
+                    out[t] = out.get(t, 0) + c * cc
+            terms = {m: c for m, c in out.items() if c}
+            if not hit or not any(m[i] >= pw[a] for m in terms for a, i in enumerate(idx)):
+                break
+        return self.ring.from_dict(terms) if hit else p
+
+    def quotient(self) -> "PolarAlgebra":
+        """The same generators in the reduced mode (every product in normal form).
+
+        A sibling algebra for the results of a free-mode elimination: it
+        shares the generators and the ring, and registers the normal forms
+        of the free factors as its own (see :meth:`from_free`).
+        """
+        q = copy.copy(self)
+        q.free = False
+        q._rules = self._rules if self._rules else self._root_rules(self.relations)
+        q._pow_cache = {}
+        q._coeff_memo = {}
+        q._pairs_cache = None
+        q._from_free_cache = {}
+        q._source = self
+        q._init_elements()
+        return q
+
+    def from_free(self, f: Frac) -> Frac:
+        """A fraction of the free sibling algebra in normal form."""
+        src = self._source
+        out = self._normal(self.nf(f.n), f.mono, {})
+        if not out.n:
+            return self.zero
+        for i, e in f.fac.items():
+            inv = self._from_free_cache.get(i)
+            if inv is None:
+                p = self.nf(src._factors[i])
+                if not p:
+                    raise ZeroDivisionError("a denominator vanishes modulo the relations")
+                inv = self.inverse(Frac(p, self._nomono, {}, self))
+                self._from_free_cache[i] = inv
+            out = out * inv**e
+        return out
+
+    # ------------------------------------------------------ modular certificates
+    _PRIME = 2305843009213706309  # a prime = 1 mod 4, so that i exists modulo it
+
+    def _mod_point(self):
+        """Generator values modulo _PRIME on the variety of the relations, or None."""
+        if hasattr(self, "_mod_cache"):
+            return self._mod_cache
+        from sympy.ntheory import sqrt_mod
+
+        P = self._PRIME
+        rng = random.Random(977)
+        rules = self._rules or self._root_rules(self.relations)
+        point = None
+        for _ in range(20):
+            vals: list = [None] * self.ngens
+            vals[0] = sqrt_mod(P - 1, P)
+            for i in range(1, self.ngens):
+                if i not in rules:
+                    vals[i] = rng.randrange(2, P - 1)
+            locked: set = set()
+            pending = list(rules)
+            ok = True
+            while pending and ok:
+                ready = [i for i in pending if all(
+                    vals[j] is not None for m in rules[i][1].itermonoms() for j, e in enumerate(m) if e)]
+                if not ready:
+                    ok = False
+                    break
+                i = ready[0]
+                p, val = rules[i]
+                free = [j for m in val.itermonoms() for j, e in enumerate(m)
+                        if e and j not in rules and j not in locked and j]
+                for _try in range(64):
+                    v = self._mod_eval(val, vals)
+                    r = v if p == 1 else (sqrt_mod(v, P) if p == 2 else None)
+                    if r is not None:
+                        break
+                    if not free:
+                        break
+                    for j in free:  # re-draw the rule's own free generators
+                        vals[j] = rng.randrange(2, P - 1)
+                if r is None:
+                    ok = False
+                    break
+                vals[i] = r
+                locked.update(free)
+                pending.remove(i)
+            if ok and not pending:
+                point = vals
+                break
+        self._mod_cache = point
+        return point
+
+    def _mod_eval(self, p, vals) -> int:
+        P = self._PRIME
+        acc = 0
+        for m, c in p.iterterms():
+            t = int(c.numerator) * pow(int(c.denominator), -1, P)
+            for v, e in zip(vals, m):
+                if e:
+                    t = t * pow(v, e, P) % P
+            acc += t
+        return acc % P
+
+    def _mod_nonzero(self, p) -> bool:
+        """True if p is certainly non-zero modulo the relations (False: unknown)."""
+        vals = self._mod_point()
+        return vals is not None and self._mod_eval(p, vals) != 0
 
     # factored-denominator arithmetic ---------------------------------
     def _mono_poly(self, mono: tuple):
@@ -409,6 +655,14 @@ class PolarAlgebra:
     def denominator_poly(self, f: Frac):
         return self.reduce(self._mono_poly(f.mono) * self._fac_poly(f.fac))
 
+    @staticmethod
+    def _info(p) -> tuple:
+        """(length, leading monomial, per-generator min, per-generator max)."""
+        ms = list(p.itermonoms())
+        lo = tuple(min(c) for c in zip(*ms))
+        hi = tuple(max(c) for c in zip(*ms))
+        return len(ms), p.LM, lo, hi
+
     def _normal(self, n, mono: tuple, fac: dict) -> Frac:
         """Cancel monomials and registered factors from n / den."""
         n = self.reduce(n)
@@ -422,37 +676,127 @@ class PolarAlgebra:
                 n = n.exquo(self._mono_poly(tuple(common)))
                 mono = tuple(a - b for a, b in zip(mono, common))
         fac = {i: e for i, e in fac.items() if e}
-        for i in list(fac):
-            f = self._factors[i]
-            while fac[i]:
-                if not self._may_divide(f, n):
-                    break
-                q, r = n.div(f)
-                if r:
-                    break
-                n = self.reduce(q)
-                fac[i] -= 1
-            if not fac[i]:
-                del fac[i]
+        if fac:
+            ninfo = None
+            for i in list(fac):
+                while fac[i]:
+                    if ninfo is None:
+                        ninfo = self._info(n)
+                    if not self._may_divide(self._fac_info[i], ninfo):
+                        break
+                    q = self._exquo(n, self._factors[i])
+                    if q is None:
+                        break
+                    n = q
+                    ninfo = None
+                    fac[i] -= 1
+                if not fac[i]:
+                    del fac[i]
         return Frac(n, mono, fac, self)
 
     @staticmethod
-    def _may_divide(f, n) -> bool:
-        """Necessary conditions for f | n: leading and trailing monomials and
-        every per-generator degree range of f fit inside those of n."""
-        if len(f) > len(n) and len(n) < 2:
+    def _may_divide(f: tuple, n: tuple) -> bool:
+        """Necessary conditions for f | n: length, leading monomial and every
+        per-generator degree range of f fit inside those of n."""
+        flen, flm, flo, fhi = f
+        nlen, nlm, nlo, nhi = n
+        if flen > 1 and nlen < 2:
             return False
-        if any(a > b for a, b in zip(f.LM, n.LM)):
+        if any(a > b for a, b in zip(flm, nlm)):
             return False
-        fm, nm = list(f.itermonoms()), list(n.itermonoms())
-        for j in range(len(f.LM)):
-            fmax = max(m[j] for m in fm)
-            fmin = min(m[j] for m in fm)
-            nmax = max(m[j] for m in nm)
-            nmin = min(m[j] for m in nm)
-            if fmax - fmin > nmax - nmin or fmin > nmin:
+        for a, b, c, d in zip(flo, fhi, nlo, nhi):
+            if b - a > d - c or a > c:
                 return False
         return True
+
+    def _exquo(self, n, f):
+        """n / f if f divides n exactly in the current polynomial ring, else None.
+
+        Division with a heap of the remainder's monomials (lex order), the
+        monomials packed into integers (16-bit fields with a guard bit, so
+        that a monomial product is one addition and divisibility one mask):
+        each step is O(|f| log), and the first leading term that f's leading
+        term does not divide proves that f does not divide n.  In the reduced
+        mode the division is that of polynomials, not of the quotient ring:
+        a failure only means a factor is not cancelled (a larger, still
+        exact, result).
+        """
+        if len(f) == 1:
+            (fm, fc), = f.iterterms()
+            out = {}
+            for m, c in n.iterterms():
+                q = tuple(a - b for a, b in zip(m, fm))
+                if min(q) < 0:
+                    return None
+                out[q] = c / fc
+            return self.ring.from_dict(out)
+        if max(max(m) for m in n.itermonoms()) >= 1 << 15:
+            return None  # pragma: no cover - exponents beyond 2^15
+        fmt = self._packfmt
+        pk = struct.pack
+        frm = int.from_bytes
+        guard = self._guard
+        fterms = self._packed(f)
+        flm, flc = fterms[0]
+        rem = {frm(pk(fmt, *m), "big"): c for m, c in n.iterterms()}
+        heap = [-k for k in rem]
+        heapq.heapify(heap)
+        pop, push = heapq.heappop, heapq.heappush
+        quot = {}
+        while rem:
+            while True:
+                m = -pop(heap)
+                c = rem.get(m)
+                if c:
+                    break
+            d = (m + guard) - flm
+            if d & guard != guard:
+                return None
+            q = d - guard
+            qc = c / flc
+            quot[q] = qc
+            for fm, fc in fterms:
+                t = q + fm
+                v = rem.get(t)
+                if v is None:
+                    rem[t] = -qc * fc
+                    push(heap, -t)
+                else:
+                    v = v - qc * fc
+                    if v:
+                        rem[t] = v
+                    else:
+                        del rem[t]
+        nb = 2 * self.ngens
+        up = struct.unpack
+        return self.ring.from_dict({up(fmt, k.to_bytes(nb, "big")): c for k, c in quot.items()})
+
+    @property
+    def _packfmt(self) -> str:
+        return f">{self.ngens}H"
+
+    @property
+    def _guard(self) -> int:
+        g = getattr(self, "_guard_cache", None)
+        if g is None:
+            g = int.from_bytes(struct.pack(self._packfmt, *([1 << 15] * self.ngens)), "big")
+            self._guard_cache = g
+        return g
+
+    def _packed(self, f) -> list:
+        """f's terms with packed monomials, leading term first (cached per polynomial)."""
+        cache = self.__dict__.setdefault("_pack_cache", {})
+        key = id(f)
+        hit = cache.get(key)
+        if hit is not None and hit[0] is f:
+            return hit[1]
+        fmt = self._packfmt
+        terms = sorted(((int.from_bytes(struct.pack(fmt, *m), "big"), c) for m, c in f.iterterms()),
+                       reverse=True)
+        if len(cache) > 512:
+            cache.clear()
+        cache[key] = (f, terms)
+        return terms
 
     def add(self, a: Frac, b: Frac) -> Frac:
         mono = tuple(max(x, y) for x, y in zip(a.mono, b.mono))
@@ -460,16 +804,23 @@ class PolarAlgebra:
 
         def lift(f: Frac):
             extra_m = tuple(x - y for x, y in zip(mono, f.mono))
-            extra_f = {i: e - f.fac.get(i, 0) for i, e in fac.items()}
-            return f.n * self._mono_poly(extra_m) * self._fac_poly(extra_f)
+            extra_f = {i: e - f.fac.get(i, 0) for i, e in fac.items() if e - f.fac.get(i, 0)}
+            out = f.n
+            if any(extra_m):
+                out = out * self._mono_poly(extra_m)
+            if extra_f:
+                out = self.reduce(out * self._fac_poly(extra_f))
+            return out
 
         return self._normal(lift(a) + lift(b), mono, fac)
 
     def mul(self, a: Frac, b: Frac) -> Frac:
         # each operand is already reduced against its own denominator, so only
         # a.n / b.den and b.n / a.den can cancel: divide the smaller pieces
-        an = self._normal(a.n, b.mono, dict(b.fac))
-        bn = self._normal(b.n, a.mono, dict(a.fac))
+        an = self._normal(a.n, b.mono, dict(b.fac)) if (any(b.mono) or b.fac) else \
+            Frac(a.n, self._nomono, {}, self)
+        bn = self._normal(b.n, a.mono, dict(a.fac)) if (any(a.mono) or a.fac) else \
+            Frac(b.n, self._nomono, {}, self)
         mono = tuple(x + y for x, y in zip(an.mono, bn.mono))
         fac = dict(an.fac)
         for i, e in bn.fac.items():
@@ -486,24 +837,23 @@ class PolarAlgebra:
         if any(mono):
             p = p.exquo(self._mono_poly(mono))
         fac: dict = {}
-        for i, f in enumerate(self._factors):
-            while True:
-                if not self._may_divide(f, p):
-                    break
-                q, r = p.div(f)
-                if r or q.is_ground and not q:
-                    break
-                p = self.reduce(q)
-                fac[i] = fac.get(i, 0) + 1
+        if not p.is_ground:
+            pinfo = self._info(p)
+            for i, f in enumerate(self._factors):
+                while not p.is_ground and self._may_divide(self._fac_info[i], pinfo):
+                    q = self._exquo(p, f)
+                    if q is None:
+                        break
+                    p = q
+                    pinfo = self._info(p)
+                    fac[i] = fac.get(i, 0) + 1
                 if p.is_ground:
                     break
-            if p.is_ground:
-                break
-        const = QQ(1)
         if not p.is_ground:
             const = p.LC
             p = p.quo_ground(const)
             self._factors.append(p)
+            self._fac_info.append(self._info(p))
             fac[len(self._factors) - 1] = fac.get(len(self._factors) - 1, 0) + 1
         else:
             const = p.LC
@@ -522,8 +872,21 @@ class PolarAlgebra:
         re, im = c.as_real_imag()
         if not (re.is_Rational and im.is_Rational):
             return self.to_field(c)
-        p = self.ring(QQ(int(re.p), int(re.q))) + self._w * QQ(int(im.p), int(im.q))
+        p = self.ring(_qq(re)) + self._w * _qq(im)
         return Frac(p, self._nomono, {}, self)
+
+    def _phase_field(self, parts: dict) -> Frac:
+        out = self.one
+        for atom, c in parts.items():
+            if atom.is_number:
+                n = _quarter_turns(atom * c)
+                if n is not None:
+                    out = out * self._gen(0) ** n
+                    continue
+            idx = self._index[(_PHASE, atom)]
+            e = c * self._gens[idx].denom
+            out = out * self._gen(idx) ** int(e)
+        return out
 
     def to_field(self, x: sp.Expr) -> Frac:
         """Convert a sympy expression to a field element."""
@@ -548,17 +911,16 @@ class PolarAlgebra:
             parts = _phase_parts(x.args[0])
             if parts is None:
                 return self._gen(self._index[(_COMPLEX, x)])
-            out = self.one
-            for atom, c in parts.items():
-                if atom.is_number:
-                    n = _quarter_turns(atom * c)
-                    if n is not None:
-                        out = out * self._gen(0) ** n
-                        continue
-                idx = self._index[(_PHASE, atom)]
-                e = c * self._gens[idx].denom
-                out = out * self._gen(idx) ** int(e)
-            return out
+            return self._phase_field(parts)
+        if x in self._trig:
+            kind, parts = self._trig[x]
+            z = self._phase_field(parts)
+            zi = self.conj(z)
+            if kind == "cos":
+                return (z + zi) * self.const(sp.Rational(1, 2))
+            return (z - zi) * self.const(-sp.I / 2)
+        if x in self._alias:
+            return self.to_field(self._alias[x]) ** 2
         if x.is_Pow and x.exp.is_Integer:
             return self.to_field(x.base) ** int(x.exp)
         if x.is_Pow and x.exp.is_Rational and x.exp.p != 1:
@@ -574,13 +936,14 @@ class PolarAlgebra:
     def conj(self, f: Frac) -> Frac:
         """Complex conjugate (z -> 1/z for phases, w -> -w)."""
         num = self._conj_poly(f.n)
+        if not any(f.mono) and not f.fac:
+            return num
         den = self.one
         for i, e in enumerate(f.mono):
             if e:
                 den = den * self._conj_gen[i] ** e
         for i, e in f.fac.items():
-            cf = self._conj_factor(i)
-            den = den * cf ** e
+            den = den * self._conj_factor(i) ** e
         return num / den
 
     def _conj_factor(self, i: int) -> Frac:
@@ -588,15 +951,29 @@ class PolarAlgebra:
             self._conj_cache[i] = self._conj_poly(self._factors[i])
         return self._conj_cache[i]
 
+    def conj_poly_parts(self, p) -> tuple:
+        """conj(p) = q / z^s: (polynomial q, phase monomial s)."""
+        if not p:
+            return p, self._nomono
+        phase = [i for i, g in enumerate(self._gens) if g.kind == _PHASE]
+        cplx = [(i, g.partner) for i, g in enumerate(self._gens) if g.kind in (_COMPLEX, _CONJ)]
+        top = {i: max(m[i] for m in p.itermonoms()) for i in phase}
+        out = {}
+        for m, c in p.iterterms():
+            m2 = list(m)
+            if m[0] % 2:
+                c = -c
+            for i in phase:
+                m2[i] = top[i] - m[i]
+            for i, j in cplx:
+                m2[i] = m[j]
+            out[tuple(m2)] = c
+        shift = tuple(top.get(i, 0) for i in range(self.ngens))
+        return self.ring.from_dict(out), shift
+
     def _conj_poly(self, p) -> Frac:
-        out = self.zero
-        for monom, coeff in p.iterterms():
-            term = Frac(self.ring(coeff), self._nomono, {}, self)
-            for i, e in enumerate(monom):
-                if e:
-                    term = term * self._conj_gen[i] ** e
-            out = out + term
-        return out
+        q, shift = self.conj_poly_parts(p)
+        return self._normal(q, shift, {})
 
     # ---------------------------------------------------------- back to sympy
     def _complex_terms(self, p, shift: Sequence[Fraction] | None = None) -> dict:
@@ -613,14 +990,16 @@ class PolarAlgebra:
     def _is_phase(self, j: int) -> bool:  # j indexes monomials without w
         return self._gens[j + 1].kind == _PHASE
 
+    def _atom(self, j: int) -> sp.Expr:  # j indexes monomials without w
+        g = self._gens[j + 1]
+        return sp.conjugate(g.atom) if g.kind == _CONJ else g.atom
+
     def _amp_expr(self, key) -> sp.Expr:
         out = []
         for j, e in enumerate(key):
             if not e or self._is_phase(j):
                 continue
-            g = self._gens[j + 1]
-            atom = sp.conjugate(g.atom) if g.kind == _CONJ else g.atom
-            out.append(atom ** sp.Rational(e))
+            out.append(self._atom(j) ** sp.Rational(e))
         return sp.Mul(*out)
 
     def _angle(self, key) -> sp.Expr:
@@ -660,138 +1039,20 @@ class PolarAlgebra:
         return num if den == 1 else num / den
 
     # ----------------------------------------------------------- real forms
-    def _centre(self, p) -> list[Fraction]:
-        """Phase shift that makes a (real up to a monomial) Laurent poly symmetric."""
-        monoms = list(p.itermonoms())
-        shift = []
-        for i, g in enumerate(self._gens):
-            if g.kind != _PHASE:
-                shift.append(Fraction(0))
-                continue
-            es = [m[i] for m in monoms]
-            shift.append(Fraction(max(es) + min(es), 2))
-        return shift
-
-    def _conj_key(self, key) -> tuple:
-        out = list(key)
-        for j, e in enumerate(key):
-            g = self._gens[j + 1]
-            if g.kind == _PHASE:
-                out[j] = -e
-            elif g.kind in (_COMPLEX, _CONJ):
-                out[j] = key[g.partner - 1]
-        return tuple(out)
-
-    def _real_poly_expr(self, terms: dict, scale: sp.Expr) -> sp.Expr | None:
-        """A self-conjugate Laurent polynomial as a sum of cosines and sines."""
-        out = []
-        seen: set = set()
-        for key, c in terms.items():
-            if key in seen:
-                continue
-            ck = self._conj_key(key)
-            c = sp.expand(c / scale)
-            if ck == key:
-                if sp.im(c) != 0:
-                    return None
-                seen.add(key)
-                out.append(c * self._amp_expr(key))
-                continue
-            partner = terms.get(ck)
-            if partner is None or sp.expand(partner / scale - sp.conjugate(c)) != 0:
-                return None
-            seen.update({key, ck})
-            phases = [e for j, e in enumerate(key) if e and self._is_phase(j)]
-            if phases and phases[0] < 0:  # canonical sign of the angle
-                key, c = ck, sp.conjugate(c)
-            angle = self._angle(key)
-            amp = self._amp_expr(key)
-            if angle == 0:  # only complex atoms differ: c M + conj(c M)
-                out.append(2 * sp.re(c * amp))
-                continue
-            re, im = sp.re(c), sp.im(c)
-            out.append(2 * amp * (re * sp.cos(angle) - im * sp.sin(angle)))
-        return sp.Add(*out)
-
     def real_expr(self, f: Frac) -> sp.Expr:
         """A real field element printed with cosines (textbook form)."""
-        if not f.n:
-            return sp.S.Zero
-        fn, fd = f.numer_denom()
-        shift = self._centre(fd)
-        if self._centre(fn) != shift:  # not real: N and D centred differently
-            return self.to_expr(f)
-        dterms = self._complex_terms(fd, shift)
-        selfconj = [(k, c) for k, c in dterms.items() if self._conj_key(k) == k]
-        pool = selfconj or list(dterms.items())
-        key, ref = min(pool, key=lambda kc: (sum(kc[0]), kc[0]))
-        # primitive integer normalisation: coefficients of D/scale are
-        # coprime integers, the reference term positive
-        rats = []
-        for c in dterms.values():
-            re, im = sp.expand(c / ref).as_real_imag()
-            rats += [q for q in (re, im) if q != 0 and q.is_Rational]
-        if rats:
-            den_lcm = lcm(*[int(q.q) for q in rats])
-            num_gcd = sp.igcd(*[int(q.p) for q in rats]) if len(rats) > 1 else abs(int(rats[0].p))
-            ref = ref * sp.Rational(num_gcd, den_lcm)
-        num = self._real_poly_expr(self._complex_terms(fn, shift), ref)
-        den = self._real_poly_expr(dterms, ref)
-        if num is None or den is None:
-            return self.to_expr(f)
-        num, den = _group_trig(num), _group_trig(den)
-        return num if den == 1 else num / den
+        from .realform import real_expr
+
+        return real_expr(self, f)
 
     def abs2_expr(self, f: Frac) -> sp.Expr:
         """|f|^2 in textbook form: the most compact of the candidate forms.
 
-        Candidates: the expanded cosine form of f conj(f), and the factored
-        form |N|^2 / |D|^2 in which every irreducible factor p of N and D
-        contributes either its expanded |p|^2 or Re(p)^2 + Im(p)^2 (phases
-        centred), whichever is smaller.
+        See :func:`lbsym.realform.abs2_expr`.
         """
-        cands = [self.real_expr(f * self.conj(f))]
-        n, d = f.numer_denom()
-        if len(n) + len(d) <= 400:
-            fac = self._abs2_factored(n, d)
-            if fac is not None:
-                cands.append(fac)
-        cands = [sp.factor_terms(c) for c in cands]
-        return min(cands, key=sp.count_ops)
+        from .realform import abs2_expr
 
-    def _abs2_factored(self, n, d) -> sp.Expr | None:
-        parts = []
-        for p, sign in ((n, 1), (d, -1)):
-            c, factors = p.factor_list()
-            parts.append(sp.Rational(int(c.numerator), int(c.denominator)) ** (2 * sign))
-            for q, e in factors:
-                a2 = self._abs2_poly(q)
-                if a2 is None:
-                    return None
-                parts.append(a2 ** (e * sign))
-        return sp.Mul(*parts)
-
-    def _abs2_poly(self, p) -> sp.Expr | None:
-        if len(p) == 1:  # a monomial: phases and i have modulus one
-            (m, c), = p.iterterms()
-            key = tuple(m[1:])
-            amp = self._amp_expr(key)
-            return sp.Rational(int(c.numerator), int(c.denominator)) ** 2 * amp * sp.conjugate(amp)
-        f = Frac(p, self._nomono, {}, self)
-        cands = [self.real_expr(f * self.conj(f))]
-        if not any(g.kind in (_COMPLEX, _CONJ) for g in self._gens):
-            shift = self._centre(p)
-            re_parts, im_parts = [], []
-            for key, c in self._complex_terms(p, shift).items():
-                angle = self._angle(key)
-                amp = self._amp_expr(key)
-                cr, ci = sp.re(c), sp.im(c)
-                re_parts.append(amp * (cr * sp.cos(angle) - ci * sp.sin(angle)))
-                im_parts.append(amp * (cr * sp.sin(angle) + ci * sp.cos(angle)))
-            A = _group_trig(sp.Add(*re_parts))
-            B = _group_trig(sp.Add(*im_parts))
-            cands.append(A**2 + B**2)
-        return min(cands, key=sp.count_ops)
+        return abs2_expr(self, f)
 
 
 def abs2(expr: sp.Expr) -> sp.Expr:

@@ -42,8 +42,41 @@ __all__ = ["Network", "series", "ring", "bridge"]
 PortRef = Any  # "name.lead", (name, lead) or (name, lead, channel)
 
 
+class _Node:
+    """An entry of a block, computed on demand (and once).
+
+    ``fn(*deps values)`` gives the value; ``val`` holds it afterwards.  Only
+    the entries that a requested amplitude depends on are ever computed: a
+    series chain's transmission never needs the reflection amplitudes of
+    its intermediate blocks (the large ones).
+    """
+
+    __slots__ = ("fn", "deps", "val")
+
+    def __init__(self, fn=None, deps: tuple = (), val=None):
+        self.fn, self.deps, self.val = fn, deps, val
+
+
+def _force(node: _Node):
+    """The value of a node, its dependencies evaluated first (no recursion)."""
+    if node.val is not None:
+        return node.val
+    stack = [(node, False)]
+    while stack:
+        nd, ready = stack.pop()
+        if nd.val is not None:
+            continue
+        if ready:
+            nd.val = nd.fn(*[d.val for d in nd.deps])
+            nd.fn, nd.deps = None, ()
+        else:
+            stack.append((nd, True))
+            stack.extend((d, False) for d in nd.deps if d.val is None)
+    return node.val
+
+
 class _Block:
-    """A composite S-matrix in field elements with (part, Port) labels."""
+    """A composite S-matrix of lazy field elements with (part, Port) labels."""
 
     __slots__ = ("ports", "m")
 
@@ -52,12 +85,12 @@ class _Block:
         self.m = m
 
 
-def _innerconnect(blk: _Block, k: int, l: int, one, zero) -> None:
+def _innerconnect(blk: _Block, k: int, l: int, one, ZERO: _Node) -> None:
     """Join ports k and l of one block in place (see module docstring)."""
     S = blk.m
-    Skk, Skl, Slk, Sll = S[k][k], S[k][l], S[l][k], S[l][l]
+    Skk, Skl, Slk, Sll = (_force(S[a][b]) for a, b in ((k, k), (k, l), (l, k), (l, l)))
     D = (one - Skl) * (one - Slk) - Skk * Sll
-    if D == zero:
+    if D.is_zero():  # modulo the relations: 1 - (round trip) = 0 identically
         raise SingularNetworkError(
             "the network cannot be solved: closing the loop through ports "
             f"{blk.ports[k][0]}.{blk.ports[k][1]} and {blk.ports[l][0]}.{blk.ports[l][1]} "
@@ -67,30 +100,43 @@ def _innerconnect(blk: _Block, k: int, l: int, one, zero) -> None:
         )
     keep = [i for i in range(len(S)) if i not in (k, l)]
     inv = one / D
+    a, b = one - Skl, one - Slk
     # column factors X_j = (S_ll S_kj + (1 - S_kl) S_lj) / D  (goes with S_ik)
     #                Y_j = ((1 - S_lk) S_kj + S_kk S_lj) / D  (goes with S_il)
-    X = {j: (Sll * S[k][j] + (one - Skl) * S[l][j]) * inv for j in keep}
-    Y = {j: ((one - Slk) * S[k][j] + Skk * S[l][j]) * inv for j in keep}
+    X = {j: _Node(lambda skj, slj: (Sll * skj + a * slj) * inv, (S[k][j], S[l][j])) for j in keep}
+    Y = {j: _Node(lambda skj, slj: (b * skj + Skk * slj) * inv, (S[k][j], S[l][j])) for j in keep}
     new = []
     for i in keep:
         Sik, Sil = S[i][k], S[i][l]
         row = []
         for j in keep:
-            v = S[i][j]
-            if Sik != zero:
-                v = v + Sik * X[j]
-            if Sil != zero:
-                v = v + Sil * Y[j]
-            row.append(v)
+            deps, terms = [S[i][j]], []
+            if Sik is not ZERO:
+                deps += [Sik, X[j]]
+                terms.append("x")
+            if Sil is not ZERO:
+                deps += [Sil, Y[j]]
+                terms.append("y")
+            if not terms:
+                row.append(S[i][j])
+                continue
+            if len(terms) == 2:
+                row.append(_Node(lambda v, p, x, q, y: v + p * x + q * y, tuple(deps)))
+            else:
+                row.append(_Node(lambda v, p, x: v + p * x, tuple(deps)))
         new.append(row)
     blk.m = new
     blk.ports = [blk.ports[i] for i in keep]
 
 
-def _merge(a: _Block, b: _Block, zero) -> _Block:
+def _merge(a: _Block, b: _Block, ZERO: _Node) -> _Block:
     n, m = len(a.ports), len(b.ports)
-    rows = [r + [zero] * m for r in a.m] + [[zero] * n + r for r in b.m]
+    rows = [r + [ZERO] * m for r in a.m] + [[ZERO] * n + r for r in b.m]
     return _Block(a.ports + b.ports, rows)
+
+
+def _scaled(node: _Node, f) -> _Node:
+    return _Node(lambda v: v * f, (node,))
 
 
 class Network:
@@ -255,8 +301,22 @@ class Network:
             )
 
     def smatrix(self) -> SMatrix:
-        """The composed S-matrix of the external leads, in closed form."""
+        """The composed S-matrix of the external leads, in closed form.
+
+        The elimination runs in the free polynomial ring (no relation
+        applied, so that Sylvester's exact divisions are found by trial
+        division); the results are then reduced to their normal forms modulo
+        the parts' relations (R = 1 - T, i^2 = -1, ...): an amplitude that
+        vanishes by unitarity is exactly 0, and equal amplitudes have one
+        form.  The returned SMatrix keeps that exact form, so that
+        transmissions, noise and unitarity are computed in the ring.
+        """
         self._validate()
+        relations: dict = {}
+        ranges: dict = {}
+        for S in self._parts.values():
+            relations.update(S.relations)
+            ranges.update(S.ranges)
         exprs: list[sp.Expr] = []
         for S in self._parts.values():
             exprs.extend(S.matrix)
@@ -265,15 +325,20 @@ class Network:
             f, b = sp.exp(sp.I * (ph + fl)), sp.exp(sp.I * (ph - fl))
             fwd_bwd.append((f, b))
             exprs += [f, b]
-        alg = PolarAlgebra(exprs)
+        alg = PolarAlgebra(exprs, relations, free=True)
         one, zero = alg.one, alg.zero
+        ZERO = _Node(val=zero)
+
+        def leaf(x: sp.Expr) -> _Node:
+            f = alg.to_field(x)
+            return _Node(val=f) if f.n else ZERO
 
         blocks: dict[str, _Block] = {}
         owner: dict[tuple[str, Port], str] = {}
         for name, S in self._parts.items():
             ports = [(name, p) for p in S.ports]
             n = len(ports)
-            m = [[alg.to_field(S.matrix[i, j]) for j in range(n)] for i in range(n)]
+            m = [[leaf(S.matrix[i, j]) for j in range(n)] for i in range(n)]
             blocks[name] = _Block(ports, m)
             for p in ports:
                 owner[p] = name
@@ -291,7 +356,7 @@ class Network:
             x, y, f, b = links.pop(best)
             bx, by = owner[x], owner[y]
             if bx != by:
-                merged = _merge(blocks[bx], blocks[by], zero)
+                merged = _merge(blocks[bx], blocks[by], ZERO)
                 for p in blocks[by].ports:
                     owner[p] = bx
                 del blocks[by]
@@ -301,12 +366,13 @@ class Network:
             l = blk.ports.index(y)
             # absorb the propagation element into port k: outgoing b_k picks up
             # f before entering l; what enters k (b_l) picked up b on the way.
-            if f != one:
-                blk.m[k] = [v * f for v in blk.m[k]]
-            if b != one:
+            if f.n != one.n or any(f.mono) or f.fac:
+                blk.m[k] = [v if v is ZERO else _scaled(v, f) for v in blk.m[k]]
+            if b.n != one.n or any(b.mono) or b.fac:
                 for row in blk.m:
-                    row[k] = row[k] * b
-            _innerconnect(blk, k, l, one, zero)
+                    if row[k] is not ZERO:
+                        row[k] = _scaled(row[k], b)
+            _innerconnect(blk, k, l, one, ZERO)
 
         # assemble the external S-matrix (blocks left are disjoint components)
         ext_ports: list[tuple[str, Port]] = []
@@ -315,24 +381,25 @@ class Network:
             for c, p in enumerate(ports):
                 ext_ports.append(p)
                 labels.append(Port(lead, c))
-        n = len(ext_ports)
         where = {}
         for name, blk in blocks.items():
             for i, p in enumerate(blk.ports):
                 where[p] = (name, i)
-        mat = sp.zeros(n, n)
-        for i, pi in enumerate(ext_ports):
+        nodes = []
+        for pi in ext_ports:
             bi, ii = where[pi]
-            for j, pj in enumerate(ext_ports):
+            row = []
+            for pj in ext_ports:
                 bj, jj = where[pj]
-                if bi == bj:
-                    mat[i, j] = alg.to_expr(blocks[bi].m[ii][jj])
-        relations: dict = {}
-        ranges: dict = {}
-        for S in self._parts.values():
-            relations.update(S.relations)
-            ranges.update(S.ranges)
-        return SMatrix(mat, labels, relations=relations, ranges=ranges)
+                row.append(blocks[bi].m[ii][jj] if bi == bj else ZERO)
+            nodes.append(row)
+        quot = alg.quotient()
+
+        def entry(i: int, j: int):
+            node = nodes[i][j]
+            return quot.zero if node is ZERO else quot.from_free(_force(node))
+
+        return SMatrix._from_ring(quot, entry, labels, relations=relations, ranges=ranges)
 
 
 # ---------------------------------------------------------------- helpers

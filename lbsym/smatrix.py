@@ -28,7 +28,7 @@ import sympy as sp
 from .algebra import PolarAlgebra
 from .errors import ParameterError, PortError, ShapeError, UnitarityError
 
-__all__ = ["Port", "SMatrix"]
+__all__ = ["Port", "SMatrix", "ExactEntries"]
 
 
 class Port(NamedTuple):
@@ -52,6 +52,28 @@ def _as_port(p: Any) -> Port:
 
 
 Ranges = Mapping[sp.Symbol, tuple[float, float]]
+
+
+class ExactEntries:
+    """The entries of an S-matrix as exact elements of an amplitude algebra.
+
+    ``E(i, j)`` is entry (i, j) in normal form modulo the relations; entries
+    are computed on demand and once (a network computes only what is asked:
+    a transmission never forces the reflection amplitudes).
+    """
+
+    __slots__ = ("alg", "size", "_get", "_cache")
+
+    def __init__(self, alg: PolarAlgebra, size: int, get: Any) -> None:
+        self.alg, self.size, self._get, self._cache = alg, size, get, {}
+
+    def __call__(self, i: int, j: int) -> Any:
+        key = (i, j)
+        out = self._cache.get(key)
+        if out is None:
+            out = self._get(i, j)
+            self._cache[key] = out
+        return out
 
 
 class SMatrix:
@@ -83,7 +105,7 @@ class SMatrix:
     True
     """
 
-    __slots__ = ("_matrix", "_ports", "_relations", "_ranges")
+    __slots__ = ("_matrix", "_ports", "_relations", "_ranges", "_ring", "_memo")
 
     def __init__(
         self,
@@ -113,6 +135,27 @@ class SMatrix:
         object.__setattr__(self, "_ports", ports)
         object.__setattr__(self, "_relations", dict(relations or {}))
         object.__setattr__(self, "_ranges", dict(ranges or {}))
+        object.__setattr__(self, "_ring", None)
+        object.__setattr__(self, "_memo", {})
+
+    @classmethod
+    def _from_ring(cls, alg: PolarAlgebra, entry: Any, ports: Sequence[Any], *,
+                   relations: Mapping | None = None, ranges: Ranges | None = None) -> "SMatrix":
+        """An SMatrix whose entries ``entry(i, j)`` are exact elements of ``alg``.
+
+        The sympy matrix is built only when it is asked for; transmissions,
+        unitarity and single amplitudes are computed from the exact form.
+        """
+        self = cls.__new__(cls)
+        ports = tuple(_as_port(p) for p in ports)
+        exact = entry if isinstance(entry, ExactEntries) else ExactEntries(alg, len(ports), entry)
+        object.__setattr__(self, "_matrix", None)
+        object.__setattr__(self, "_ports", ports)
+        object.__setattr__(self, "_relations", dict(relations or {}))
+        object.__setattr__(self, "_ranges", dict(ranges or {}))
+        object.__setattr__(self, "_ring", exact)
+        object.__setattr__(self, "_memo", {})
+        return self
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("SMatrix is immutable; use substituted() or other methods")
@@ -121,7 +164,20 @@ class SMatrix:
     @property
     def matrix(self) -> sp.ImmutableMatrix:
         """The matrix (rows: outgoing ports, columns: incoming ports)."""
+        if self._matrix is None:
+            n = len(self._ports)
+            m = sp.ImmutableMatrix(n, n, lambda i, j: self._entry(i, j))
+            object.__setattr__(self, "_matrix", m)
         return self._matrix
+
+    def _entry(self, i: int, j: int) -> sp.Expr:
+        if self._matrix is not None:
+            return self._matrix[i, j]
+        key = ("entry", i, j)
+        if key not in self._memo:
+            E = self._ring
+            self._memo[key] = E.alg.to_expr(E(i, j))
+        return self._memo[key]
 
     @property
     def ports(self) -> tuple[Port, ...]:
@@ -146,6 +202,14 @@ class SMatrix:
 
     @property
     def free_symbols(self) -> set[sp.Symbol]:
+        if self._matrix is None:
+            alg = self._ring.alg
+            out: set = set()
+            for g in alg._gens[1:]:
+                out |= g.atom.free_symbols
+            for x in alg._alias:
+                out |= x.free_symbols
+            return out
         return set(self._matrix.free_symbols)
 
     def __len__(self) -> int:
@@ -155,15 +219,15 @@ class SMatrix:
         return (
             isinstance(other, SMatrix)
             and self._ports == other._ports
-            and self._matrix == other._matrix
+            and self.matrix == other.matrix
         )
 
     def __hash__(self) -> int:
-        return hash((self._ports, self._matrix))
+        return hash((self._ports, self.matrix))
 
     def __repr__(self) -> str:
         ports = ", ".join(str(p) for p in self._ports)
-        return f"SMatrix(ports=[{ports}], matrix={self._matrix.tolist()!r})"
+        return f"SMatrix(ports=[{ports}], matrix={self.matrix.tolist()!r})"
 
     def _port_indices(self, lead: Any) -> list[int]:
         idx = [i for i, p in enumerate(self._ports) if p.lead == lead]
@@ -182,7 +246,7 @@ class SMatrix:
         out, inn = key
         (i,) = self._single(out)
         (j,) = self._single(inn)
-        return self._matrix[i, j]
+        return self._entry(i, j)
 
     def _single(self, p: Any) -> list[int]:
         idx = self._port_indices(p)
@@ -195,23 +259,47 @@ class SMatrix:
         """Block of amplitudes from the channels of ``in_lead`` to ``out_lead``."""
         rows = self._port_indices(out_lead)
         cols = self._port_indices(in_lead)
-        return self._matrix.extract(rows, cols)
+        return sp.ImmutableMatrix(len(rows), len(cols), lambda a, b: self._entry(rows[a], cols[b]))
 
-    def _algebra(self, exprs: Iterable[sp.Expr]) -> PolarAlgebra:
-        # no relation rules here: they would print R1 R2 as (1 - T1)(1 - T2)
-        return PolarAlgebra(exprs)
+    def exact_form(self) -> ExactEntries:
+        """The matrix as exact elements of the amplitude field (``E(i, j)``, ``E.alg``).
+
+        Entries are in normal form modulo the relations (R = 1 - T, ...).
+        Built once per SMatrix (networks hand theirs over from the
+        elimination, computed on demand).
+        """
+        if self._ring is None:
+            m = self._matrix
+            alg = PolarAlgebra(list(m), self._relations, reduce_roots=True)
+            exact = ExactEntries(alg, m.rows, lambda i, j: alg.to_field(m[i, j]))
+            object.__setattr__(self, "_ring", exact)
+        return self._ring
 
     def transmission(self, out_lead: Any, in_lead: Any) -> sp.Expr:
-        """T_{out,in} = sum over channels of |s|^2, in textbook (cosine) form."""
-        block = list(self.submatrix(out_lead, in_lead))
-        alg = self._algebra(block)
+        """T_{out,in} = sum over channels of |s|^2, in textbook (cosine) form.
+
+        Computed in the exact ring (|s|^2 = N conj(N) / D conj(D), reduced
+        modulo the relations) and printed in the most compact of the
+        expanded cosine form and |N|^2/|D|^2 (see :mod:`lbsym.realform`).
+        """
+        key = ("T", out_lead, in_lead)
+        if key in self._memo:
+            return self._memo[key]
+        rows = self._port_indices(out_lead)
+        cols = self._port_indices(in_lead)
+        E = self.exact_form()
+        alg = E.alg
+        block = [E(i, j) for i in rows for j in cols]
         if len(block) == 1:
-            return alg.abs2_expr(alg.to_field(block[0]))
-        total = alg.zero
-        for s in block:
-            f = alg.to_field(s)
-            total += f * alg.conj(f)
-        return alg.real_expr(total)
+            out = alg.abs2_expr(block[0])
+        else:
+            total = alg.zero
+            for f in block:
+                if f.n:
+                    total += f * alg.conj(f)
+            out = alg.real_expr(total)
+        self._memo[key] = out
+        return out
 
     def reflection(self, lead: Any) -> sp.Expr:
         """R_lead = sum over the lead's channels of |s|^2 back into the lead."""
@@ -228,11 +316,11 @@ class SMatrix:
     @property
     def conjugate(self) -> "SMatrix":
         """Element-wise complex conjugate (the time-reversed partner's transpose)."""
-        return self._replace(self._matrix.conjugate())
+        return self._replace(self.matrix.conjugate())
 
     @property
     def dagger(self) -> "SMatrix":
-        return self._replace(self._matrix.H)
+        return self._replace(self.matrix.H)
 
     def _replace(self, m: Any) -> "SMatrix":
         return SMatrix(m, self._ports, relations=self._relations, ranges=self._ranges)
@@ -240,7 +328,7 @@ class SMatrix:
     def substituted(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "SMatrix":
         """A new SMatrix with symbols replaced (by name or by symbol)."""
         subs = self._resolve(dict(values or {}, **kw))
-        m = self._matrix.subs(subs)
+        m = self.matrix.subs(subs)
         rel = {k: v.subs(subs) for k, v in self._relations.items() if k not in subs}
         rng = {k: v for k, v in self._ranges.items() if k not in subs}
         return SMatrix(m, self._ports, relations=rel, ranges=rng)
@@ -261,6 +349,12 @@ class SMatrix:
     def relabelled(self, mapping: Mapping[Any, Any]) -> "SMatrix":
         """A new SMatrix with leads renamed (``{old: new}``)."""
         ports = tuple(p._replace(lead=mapping.get(p.lead, p.lead)) for p in self._ports)
+        if self._ring is not None:
+            out = SMatrix._from_ring(self._ring.alg, self._ring, ports, relations=self._relations,
+                                     ranges=self._ranges)
+            if self._matrix is not None:
+                object.__setattr__(out, "_matrix", self._matrix)
+            return out
         return SMatrix(self._matrix, ports, relations=self._relations, ranges=self._ranges)
 
     # ----------------------------------------------------------- checking
@@ -297,15 +391,15 @@ class SMatrix:
         declared relations); otherwise numerically at ``samples`` random
         admissible points with tolerance ``tol``.
         """
-        m = self._matrix
-        n = m.rows
-        if not m.free_symbols:
-            M = sp.Matrix(m).evalf(30)
+        n = len(self._ports)
+        if self._ring is None and not self._matrix.free_symbols:
+            M = sp.Matrix(self._matrix).evalf(30)
             prod = M.H * M - sp.eye(n)
             return all(abs(complex(x)) < tol for x in prod)
         try:
-            alg = PolarAlgebra(list(m), self._relations, reduce_roots=True)
-            F = [[alg.to_field(m[i, j]) for j in range(n)] for i in range(n)]
+            E = self.exact_form()
+            alg = E.alg
+            F = [[E(i, j) for j in range(n)] for i in range(n)]
             Fc = [[alg.conj(F[i][j]) for j in range(n)] for i in range(n)]
             exact = True
             for a in range(n):
@@ -313,11 +407,9 @@ class SMatrix:
                     acc = sum((Fc[i][a] * F[i][b] for i in range(n)), alg.zero)
                     if a == b:
                         acc -= 1
-                    if acc != 0:
-                        expr = sp.expand(alg.to_expr(acc).subs(self._relations))
-                        if expr != 0 and sp.expand(sp.together(expr)) != 0:
-                            exact = False
-                            break
+                    if not acc.is_zero():
+                        exact = False
+                        break
                 if not exact:
                     break
             if exact:
@@ -325,6 +417,7 @@ class SMatrix:
         except (KeyError, TypeError, NotImplementedError):
             pass
         rnd = random.Random(1234)
+        m = self.matrix
         for _ in range(samples):
             pt = self.random_point(rnd)
             M = sp.Matrix(m.subs(pt)).evalf(20)
@@ -347,7 +440,7 @@ class SMatrix:
         """LaTeX of the matrix with the lbsym printer (T_1, \\Phi_0, ...)."""
         from .latex import latex
 
-        return latex(self._matrix)
+        return latex(self.matrix)
 
     def _repr_latex_(self) -> str:
         return f"$$S = {self.latex()}$$"
@@ -359,4 +452,4 @@ class SMatrix:
         """
         from .numeric import evaluator
 
-        return evaluator(self._matrix, backend=backend, digits=digits)
+        return evaluator(self.matrix, backend=backend, digits=digits)

@@ -1,0 +1,558 @@
+"""Real quantities of the amplitude algebra, printed as a textbook prints them.
+
+A real element of the field of :mod:`lbsym.algebra` is N/D with N and D
+self-conjugate Laurent polynomials (after a common phase shift).  Printing
+works on the polynomials, never on large sympy expressions:
+
+* terms are grouped by their phase monomial z^m; a pair c z^m + conj(c) z^-m
+  becomes 2 Re(c) cos(m phi) - 2 Im(c) sin(m phi);
+* each trigonometric coefficient is a polynomial in the real generators,
+  written in the shorter *presentation* of the related variables: the
+  normal form keeps sqrt(R)^2 -> 1 - T, and the alternative T -> 1 - R is
+  taken for a pair when it has fewer terms (1 + R1 R2 rather than
+  2 - T1 - T2 + T1 T2); then its monomial and rational content is taken out
+  and, when it is small, it is factored;
+* |s|^2 = |N|^2/|D|^2 is printed either expanded or with each known factor
+  p of N and D as its expanded |p|^2 or as Re(p)^2 + Im(p)^2 (a paper's
+  "|D|^2 with D written out"), whichever is smaller; the expanded product is
+  not even formed when D is large, and a form is printed only when its
+  estimated size (terms) can win.
+
+Entry points: :func:`real_expr`, :func:`abs2_expr`, :func:`coefficient_expr`.
+"""
+
+from __future__ import annotations
+
+from math import comb, gcd, lcm
+from typing import TYPE_CHECKING
+
+import sympy as sp
+from sympy.polys.domains import QQ
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .algebra import Frac, PolarAlgebra
+
+__all__ = ["real_expr", "abs2_expr", "coefficient_expr", "present"]
+
+#: products p conj(p) with more term pairs than this are not formed
+EXPAND_LIMIT = 40_000
+#: coefficient polynomials up to this many terms (and FACTOR_GENS generators) are factored
+FACTOR_TERMS = 16
+FACTOR_GENS = 8
+#: both candidate forms are printed and compared by count_ops below this many terms
+COMPARE_TERMS = 80
+
+_ZERO = QQ(0)
+
+
+# ----------------------------------------------------------------- helpers
+def _rat(c) -> sp.Rational:
+    return sp.Rational(int(c.numerator), int(c.denominator))
+
+
+def _kinds(alg: "PolarAlgebra"):
+    phase = [i for i, g in enumerate(alg._gens) if g.kind == "phase"]
+    cplx = [i for i, g in enumerate(alg._gens) if g.kind in ("complex", "conj")]
+    return phase, cplx
+
+
+def _centre2(p, phase: list[int]) -> tuple:
+    """Twice the phase shift that makes a real-up-to-a-monomial Laurent polynomial symmetric."""
+    ms = list(p.itermonoms())
+    return tuple(max(m[i] for m in ms) + min(m[i] for m in ms) for i in phase)
+
+
+def _split(p, phase: list[int], s2: tuple) -> dict:
+    """{key: {real monomial: (re, im)}}, key = twice the shifted phase exponents."""
+    out: dict = {}
+    zero = _ZERO
+    for m, c in p.iterterms():
+        key = tuple(2 * m[i] - s for i, s in zip(phase, s2))
+        rm = list(m)
+        rm[0] = 0
+        for i in phase:
+            rm[i] = 0
+        rm = tuple(rm)
+        w = m[0] % 4
+        if w == 0:
+            re, im = c, zero
+        elif w == 1:
+            re, im = zero, c
+        elif w == 2:
+            re, im = -c, zero
+        else:
+            re, im = zero, -c
+        grp = out.get(key)
+        if grp is None:
+            out[key] = {rm: (re, im)}
+        elif rm in grp:
+            a, b = grp[rm]
+            grp[rm] = (re + a, im + b)
+        else:
+            grp[rm] = (re, im)
+    return out
+
+
+def _divide(groups: dict, scale: tuple) -> dict:
+    """Every coefficient divided by the complex number scale."""
+    sr, si = scale
+    out = {}
+    if not si:
+        inv = 1 / sr
+        for key, grp in groups.items():
+            g2 = {rm: (a * inv, b * inv) for rm, (a, b) in grp.items() if a or b}
+            if g2:
+                out[key] = g2
+        return out
+    n2 = sr * sr + si * si
+    for key, grp in groups.items():
+        g2 = {}
+        for rm, (a, b) in grp.items():
+            re = (a * sr + b * si) / n2
+            im = (b * sr - a * si) / n2
+            if re or im:
+                g2[rm] = (re, im)
+        if g2:
+            out[key] = g2
+    return out
+
+
+def _neg(key: tuple) -> tuple:
+    return tuple(-e for e in key)
+
+
+def _canonical_sign(key: tuple) -> bool:
+    for e in key:
+        if e:
+            return e > 0
+    return True
+
+
+def _angle(alg, phase, key) -> sp.Expr:
+    """The angle of a doubled phase key."""
+    return sp.Add(*[sp.Rational(e, 2) * alg._gens[i].atom / alg._gens[i].denom
+                    for i, e in zip(phase, key) if e])
+
+
+# ------------------------------------------------------------- presentation
+def _pairs(alg: "PolarAlgebra") -> list[tuple]:
+    """Invertible relations g^p = a + b h^q: (g, p, h, q, a, b)."""
+    cached = getattr(alg, "_pairs_cache", None)
+    if cached is not None:
+        return cached
+    out = []
+    for g, (p, val) in alg._rules.items():
+        terms = list(val.iterterms())
+        const = [c for m, c in terms if not any(m)]
+        rest = [(m, c) for m, c in terms if any(m)]
+        if len(rest) != 1 or len(const) > 1:
+            continue
+        m, b = rest[0]
+        nz = [(j, e) for j, e in enumerate(m) if e]
+        if len(nz) != 1 or nz[0][0] == 0:
+            continue
+        h, q = nz[0]
+        a = const[0] if const else _ZERO
+        out.append((g, p, h, q, a, b))
+    gens = [x for pr in out for x in (pr[0], pr[2])]
+    out = [pr for pr in out if gens.count(pr[0]) == 1 and gens.count(pr[2]) == 1]
+    alg._pairs_cache = out
+    return out
+
+
+def _switch(terms: dict, pair: tuple) -> dict:
+    """Rewrite h^q -> (g^p - a)/b in a {monomial: coefficient} polynomial."""
+    g, p, h, q, a, b = pair
+    out: dict = {}
+    binv = 1 / b
+    for m, c in terms.items():
+        k, r = divmod(m[h], q)
+        if not k:
+            out[m] = out.get(m, _ZERO) + c
+            continue
+        base = list(m)
+        base[h] = r
+        g0 = base[g]
+        scale = c * binv**k
+        for j in range(k + 1):
+            coef = scale * comb(k, j) * (-a) ** (k - j)
+            if not coef:
+                continue
+            base[g] = g0 + p * j
+            t = tuple(base)
+            out[t] = out.get(t, _ZERO) + coef
+    return {m: c for m, c in out.items() if c}
+
+
+def _cost(terms: dict) -> tuple:
+    return (len(terms), sum(1 for c in terms.values() if c < 0))
+
+
+def present(alg: "PolarAlgebra", terms: dict) -> dict:
+    """The most compact presentation of a real polynomial over the related pairs.
+
+    The normal form writes every pair g^p = a + b h^q (sqrt(R)^2 = 1 - T) with
+    g below its power; switching a pair rewrites h^q -> (g^p - a)/b instead.
+    The subsets tried are the greedy improvements from "no pair switched"
+    and from "every pair switched"; the cost is (terms, negative terms).
+    ``terms`` is a normal-form {monomial: coefficient} dict.
+    """
+    if len(terms) < 2:
+        return terms
+    top = [max(col) for col in zip(*terms)]
+    pairs = [pr for pr in _pairs(alg) if top[pr[2]] >= pr[3]]
+    if not pairs:
+        return terms
+    cache: dict = {frozenset(): terms}
+
+    def make(subset: frozenset) -> dict:
+        out = cache.get(subset)
+        if out is None:
+            x = next(iter(subset))
+            out = _switch(make(subset - {x}), x)
+            cache[subset] = out
+        return out
+
+    best = None
+    for start in (frozenset(), frozenset(pairs)):
+        cur = start
+        improved = True
+        while improved:
+            improved = False
+            for pr in pairs:
+                trial = cur ^ {pr}
+                if _cost(make(trial)) < _cost(make(cur)):
+                    cur, improved = trial, True
+        if best is None or _cost(make(cur)) < _cost(make(best)):
+            best = cur
+    return make(best)
+
+
+# ------------------------------------------------------------- coefficients
+def _poly_sympy(alg: "PolarAlgebra", terms, step: list | None = None) -> sp.Expr:
+    out = []
+    for m, c in terms:
+        f = [_rat(c)]
+        for j, e in enumerate(m):
+            if e:
+                f.append(alg._atom(j - 1) ** (e * (step[j] if step else 1)))
+        out.append(sp.Mul(*f))
+    return sp.Add(*out)
+
+
+def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
+    """A real polynomial {monomial: coefficient} in the real generators, printed.
+
+    Most compact presentation (:func:`present`), rational and monomial
+    content taken out, small remainders factored (a generator appearing in
+    even powers only, sqrt(eps), is factored as its square).  Memoised per
+    algebra: networks repeat their coefficients.
+    """
+    coeffs = {m: c for m, c in coeffs.items() if c}
+    if not coeffs:
+        return sp.S.Zero
+    memo = alg.__dict__.setdefault("_coeff_memo", {}) if hasattr(alg, "__dict__") else {}
+    key = frozenset(coeffs.items())
+    if key in memo:
+        return memo[key]
+    terms = present(alg, coeffs)
+    num, den = 0, 1
+    for c in terms.values():
+        num = gcd(num, int(c.numerator))
+        den = lcm(den, int(c.denominator))
+    content = QQ(num, den)
+    lead = terms[max(terms)]
+    if lead < 0:
+        content = -content
+    mono = tuple(min(col) for col in zip(*terms))
+    rest = {tuple(a - b for a, b in zip(m, mono)): c / content for m, c in terms.items()}
+    head = [_rat(content)] + [alg._atom(j - 1) ** e for j, e in enumerate(mono) if e]
+    out = None
+    if len(rest) == 1:
+        out = sp.Mul(*head)
+    else:
+        used = sum(1 for col in zip(*rest) if any(col))
+        if len(rest) <= FACTOR_TERMS and used <= FACTOR_GENS:
+            out = _factored(alg, rest, head)
+        if out is None:
+            out = sp.Mul(*head, _poly_sympy(alg, rest.items()))
+    memo[key] = out
+    return out
+
+
+def _factored(alg, rest: dict, head: list) -> sp.Expr | None:
+    step = [0] * alg.ngens
+    for m in rest:
+        for j, e in enumerate(m):
+            step[j] = gcd(step[j], e)
+    step = [s or 1 for s in step]
+    comp = alg.ring.from_dict({tuple(e // s for e, s in zip(m, step)): c for m, c in rest.items()})
+    c, factors = comp.factor_list()
+    if len(factors) > 1 or (factors and factors[0][1] > 1):
+        parts = [_rat(c)] + [_poly_sympy(alg, f.iterterms(), step) ** e for f, e in factors]
+        return sp.Mul(*head, *parts)
+    return None
+
+
+# -------------------------------------------------------------- real forms
+def _selfconj_expr(alg, groups: dict, phase) -> sp.Expr | None:
+    """sum over pairs c z^m + conj(c) z^-m -> cosines and sines; None if not real."""
+    out = []
+    seen = set()
+    for key in sorted(groups, key=lambda k: (sum(abs(e) for e in k), k)):
+        if key in seen:
+            continue
+        grp = groups[key]
+        if not any(key):
+            seen.add(key)
+            if any(im for _, im in grp.values()):
+                return None
+            out.append(coefficient_expr(alg, {rm: re for rm, (re, _) in grp.items()}))
+            continue
+        nk = _neg(key)
+        other = groups.get(nk)
+        if other is None or len(other) != len(grp):
+            return None
+        for rm, (re, im) in grp.items():
+            o = other.get(rm)
+            if o is None or o[0] != re or o[1] != -im:
+                return None
+        seen.add(key)
+        seen.add(nk)
+        if not _canonical_sign(key):
+            key, grp = nk, other
+        angle = _angle(alg, phase, key)
+        re = {rm: c[0] for rm, c in grp.items() if c[0]}
+        im = {rm: c[1] for rm, c in grp.items() if c[1]}
+        if re:
+            out.append(2 * coefficient_expr(alg, re) * sp.cos(angle))
+        if im:
+            out.append(-2 * coefficient_expr(alg, im) * sp.sin(angle))
+    return sp.Add(*out)
+
+
+def _reference(groups: dict) -> tuple | None:
+    """Normalising constant: the coefficient of D's lowest self-conjugate term,
+    scaled so that D's coefficients become coprime integers."""
+    zero = [k for k in groups if not any(k)]
+    if not zero:
+        return None
+    grp = groups[zero[0]]
+    rm = min(grp, key=lambda r: (sum(r), r))
+    ref = grp[rm]
+    scaled = _divide(groups, ref)
+    num, den = 0, 1
+    for g in scaled.values():
+        for c in g.values():
+            for q in c:
+                if q:
+                    num = gcd(num, int(q.numerator))
+                    den = lcm(den, int(q.denominator))
+    f = QQ(num, den)
+    return (ref[0] * f, ref[1] * f)
+
+
+def real_parts(alg: "PolarAlgebra", n, d):
+    """(numerator groups, denominator groups, phase gens) of the real n/d, or None."""
+    phase, cplx = _kinds(alg)
+    if cplx:
+        return None
+    s2 = _centre2(d, phase)
+    if _centre2(n, phase) != s2:
+        return None
+    dg = _split(d, phase, s2)
+    ref = _reference(dg)
+    if ref is None:
+        return None
+    return _divide(_split(n, phase, s2), ref), _divide(dg, ref), phase
+
+
+def real_expr(alg: "PolarAlgebra", f: "Frac") -> sp.Expr:
+    """A real field element printed with cosines (textbook form)."""
+    if not f.n:
+        return sp.S.Zero
+    n, d = f.numer_denom()
+    out = real_expr_polys(alg, n, d)
+    return alg.to_expr(f) if out is None else out
+
+
+def real_expr_polys(alg: "PolarAlgebra", n, d) -> sp.Expr | None:
+    """The real n/d (normal-form polynomials of the algebra) with cosines; None if not real."""
+    parts = real_parts(alg, n, d)
+    if parts is None:
+        return None
+    ng, dg, phase = parts
+    num = _selfconj_expr(alg, ng, phase)
+    den = _selfconj_expr(alg, dg, phase)
+    if num is None or den is None:
+        return None
+    return num if den == 1 else num / den
+
+
+# ------------------------------------------------------------------ |f|^2
+def _times_conj(alg: "PolarAlgebra", p):
+    """p conj(p) as (normal-form polynomial, phase shift): conj(p) = q / z^s."""
+    q, s = alg.conj_poly_parts(p)
+    return alg.nf(p * q), s
+
+
+def _re_im(alg, p) -> sp.Expr | None:
+    """Re(p z^-s)^2 + Im(p z^-s)^2, the smaller over two shifts s: the phase of
+    p's lowest term (D = 1 + ...) and the centre of its phases."""
+    phase, cplx = _kinds(alg)
+    if cplx:
+        return None
+    terms = list(p.iterterms())
+
+    def rank(mc):
+        m = mc[0]
+        amp = sum(e for j, e in enumerate(m) if j and j not in phase)
+        return (amp, sum(m[i] for i in phase), m)
+
+    ref = min(terms, key=rank)[0]
+    shifts = [tuple(2 * ref[i] for i in phase), _centre2(p, phase)]
+    if shifts[0] == shifts[1]:
+        shifts = shifts[:1]
+    elif len(p) > 4 * COMPARE_TERMS:
+        shifts = shifts[1:]  # large: the centred form (pairs of opposite phases share a trig term)
+    cands = [_re_im_at(alg, p, phase, s) for s in shifts]
+    return min(cands, key=sp.count_ops) if len(cands) > 1 else cands[0]
+
+
+def _re_im_at(alg, p, phase, s2) -> sp.Expr:
+    groups = _split(p, phase, s2)
+    # p = sum c e^{i theta} r:  Re = r (Re c cos - Im c sin), Im = r (Re c sin + Im c cos)
+    re_parts: dict = {}
+    im_parts: dict = {}
+
+    def put(target, trig, key, rm, v):
+        if v:
+            d = target.setdefault((trig, key), {})
+            d[rm] = d.get(rm, _ZERO) + v
+
+    for key, grp in groups.items():
+        sign = _canonical_sign(key)
+        k = key if sign else _neg(key)
+        s = 1 if sign else -1  # sin(-x) = -sin(x)
+        for rm, (a, b) in grp.items():
+            if not any(key):
+                put(re_parts, "1", k, rm, a)
+                put(im_parts, "1", k, rm, b)
+                continue
+            put(re_parts, "cos", k, rm, a)
+            put(re_parts, "sin", k, rm, -b * s)
+            put(im_parts, "sin", k, rm, a * s)
+            put(im_parts, "cos", k, rm, b)
+
+    def build(parts: dict) -> sp.Expr:
+        out = []
+        for (trig, key), coeffs in parts.items():
+            c = coefficient_expr(alg, coeffs)
+            if c == 0:
+                continue
+            if trig == "1":
+                out.append(c)
+            else:
+                fn = sp.cos if trig == "cos" else sp.sin
+                out.append(c * fn(_angle(alg, phase, key)))
+        return sp.Add(*out)
+
+    A, B = build(re_parts), build(im_parts)
+    return A**2 + B**2
+
+
+def _content(alg, p):
+    """(rational * monomial content as a polynomial, the primitive rest)."""
+    num, den = 0, 1
+    for c in p.values():
+        num, den = gcd(num, int(c.numerator)), lcm(den, int(c.denominator))
+    ms = list(p.itermonoms())
+    mono = tuple(min(col) if j else 0 for j, col in enumerate(zip(*ms)))
+    rest = p.exquo(alg.ring({mono: QQ(1)})) if any(mono) else p
+    return alg.ring({mono: QQ(num, den)}), rest.quo_ground(QQ(num, den))
+
+
+def _monomial_abs2(alg, p) -> sp.Expr:
+    (m, c), = p.iterterms()
+    phase, _ = _kinds(alg)
+    out = [_rat(c) ** 2]
+    for j, e in enumerate(m):
+        if e and j and j not in phase:
+            a = alg._atom(j - 1)
+            out.append(a ** (2 * e) if alg._gens[j].kind == "real" else (a * sp.conjugate(a)) ** e)
+    return sp.Mul(*out)
+
+
+def _abs2_poly(alg, p) -> sp.Expr | None:
+    """|p|^2 of one polynomial factor: expanded or Re^2 + Im^2, whichever is smaller."""
+    if len(p) == 1:
+        return _monomial_abs2(alg, p)
+    head, rest = _content(alg, p)
+    if len(rest) == 1 or head != alg.ring.one:
+        inner = _abs2_poly(alg, rest)
+        return None if inner is None else _monomial_abs2(alg, head) * inner
+    cost_reim = 2 * len(p)
+    expanded = None
+    if len(p) ** 2 <= EXPAND_LIMIT:
+        pp, s = _times_conj(alg, p)
+        if (len(pp) + 1) // 2 <= cost_reim or cost_reim <= COMPARE_TERMS:
+            expanded = real_expr_polys(alg, pp, alg._mono_poly(s))
+    cands = [expanded] if expanded is not None else []
+    if expanded is None or cost_reim <= COMPARE_TERMS or (len(pp) + 1) // 2 > cost_reim:
+        r = _re_im(alg, p)
+        if r is not None:
+            if expanded is not None and cost_reim > COMPARE_TERMS:
+                return r  # the expanded form was printed only because it was estimated smaller
+            cands.append(r)
+    if not cands:
+        return None
+    return min(cands, key=sp.count_ops) if len(cands) > 1 else cands[0]
+
+
+def abs2_expr(alg: "PolarAlgebra", f: "Frac") -> sp.Expr:
+    """|f|^2 in textbook form: the most compact of the candidate forms.
+
+    Candidates: the expanded cosine form of f conj(f) (when its products
+    have at most :data:`EXPAND_LIMIT` term pairs), and the factored form
+    |N|^2 / prod |p_i|^(2 e_i) over the registered factors p_i of the
+    denominator, each as its expanded |p|^2 or Re(p)^2 + Im(p)^2.  Forms
+    are printed only when their size estimate (terms) can win; close calls
+    between small forms are decided by sympy's count_ops.
+    """
+    if not f.n:
+        return sp.S.Zero
+    n, d = f.numer_denom()
+    fac = _abs2_factored(alg, f)
+    cands = [fac] if fac is not None else []
+    if len(n) ** 2 + len(d) ** 2 <= EXPAND_LIMIT and (len(f.fac) > 1 or len(n) > 1 or fac is None):
+        nn, sn = _times_conj(alg, n)
+        dd, sd = _times_conj(alg, d)
+        est = (len(nn) + len(dd)) // 2
+        if fac is None or est <= 2 * (len(n) + len(d)) or est <= COMPARE_TERMS:
+            # |n|^2 / |d|^2 = (nn / z^sn) / (dd / z^sd) = nn z^sd / (dd z^sn)
+            e = real_expr_polys(alg, nn * alg._mono_poly(sd), dd * alg._mono_poly(sn))
+            if e is not None:
+                cands.append(e)
+    if not cands:
+        return real_expr(alg, f * alg.conj(f))
+    if len(cands) > 1 and max(len(n), len(d)) > COMPARE_TERMS:
+        return cands[-1]  # printed only because its estimate won
+    return min(cands, key=sp.count_ops) if len(cands) > 1 else cands[0]
+
+
+def _abs2_factored(alg, f) -> sp.Expr | None:
+    parts = []
+    a2 = _abs2_poly(alg, f.n)
+    if a2 is None:
+        return None
+    parts.append(a2)
+    phase, _ = _kinds(alg)
+    for j, e in enumerate(f.mono):
+        if e and j not in phase and j:
+            parts.append(alg._atom(j - 1) ** (-2 * e))
+    for i, e in f.fac.items():
+        a2 = _abs2_poly(alg, alg._factors[i])
+        if a2 is None:
+            return None
+        parts.append(a2 ** (-e))
+    return sp.Mul(*parts)
