@@ -36,8 +36,12 @@ def phase_average(f: sp.Expr, theta: sp.Symbol, point: Mapping[sp.Symbol, float]
     if sum(poles.values()) != sp.degree(den, z):
         raise ParameterError(f"cannot find every pole of the average of {f}")
     total = sp.S.Zero
+    dden = sp.diff(den, z)
     for p, mult in poles.items():
         val = complex(p.subs(point).evalf(30))
         if abs(val) < 1:
-            total += sp.residue(integrand, z, p)
+            if mult == 1:  # simple pole: Res = num(p) / den'(p)
+                total += sp.cancel(num.subs(z, p) / dden.subs(z, p))
+            else:
+                total += sp.residue(integrand, z, p)
     return total

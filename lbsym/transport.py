@@ -366,17 +366,44 @@ class MultiTerminal:
             for i in C:  # exact as imposed
                 idict[self._leads[i]] = conv(complex(ic[C.index(i)]))
             return MultiTerminalSolution(self._leads, vd, idict)
-        tidy = _tidy(simplify)
+        exact = _exact_solve(GCC, IC - GCF * VF, [G, VF]) if C else None
+        if C and exact is None:  # entries outside a polynomial ring (sqrt, functions): sympy LU
+            return self._solve_expressions(G, F, C, VF, IC, simplify)
         if C:
-            if GCC.det(method="berkowitz").expand() == 0 if len(C) <= 4 else False:
+            K, VC, to_K = exact
+            if VC is None:
                 raise ParameterError(self._singular_message(C))
-            try:
-                VC = GCC.LUsolve(IC - GCF * VF)
-            except (ValueError, ZeroDivisionError) as exc:
-                raise ParameterError(self._singular_message(C)) from exc
-            VC = VC.applyfunc(tidy)
         else:
-            VC = sp.zeros(0, 1)
+            K, to_K = _field_of([G, VF])
+            VC = []
+        V = [K.zero] * n
+        for a, i in enumerate(F):
+            V[i] = to_K(VF[a])
+        for a, i in enumerate(C):
+            V[i] = VC[a]
+        Gk = [[to_K(G[i, j]) for j in range(n)] for i in range(n)]
+        out = _field_expr(K, simplify, to_K)
+        I = [None] * n
+        for a, i in enumerate(C):
+            I[i] = IC[a]
+        for i in F:
+            I[i] = out(sum((Gk[i][j] * V[j] for j in range(n)), K.zero))
+        return MultiTerminalSolution(
+            self._leads,
+            {self._leads[i]: (VF[F.index(i)] if i in F else out(V[i])) for i in range(n)},
+            {self._leads[i]: I[i] for i in range(n)},
+        )
+
+    def _solve_expressions(self, G, F, C, VF, IC, simplify) -> "MultiTerminalSolution":
+        """Fallback for entries that are not rational functions: sympy's LU."""
+        n = len(self._leads)
+        tidy = _tidy(simplify)
+        GCC, GCF = G.extract(C, C), G.extract(C, F)
+        try:
+            VC = GCC.LUsolve(IC - GCF * VF)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ParameterError(self._singular_message(C)) from exc
+        VC = VC.applyfunc(tidy)
         V = [sp.Integer(0)] * n
         for a, i in enumerate(F):
             V[i] = VF[a]
@@ -416,7 +443,7 @@ class MultiTerminal:
             raise ParameterError(f"four-terminal resistance: current source {i!r} and sink {j!r} must differ")
         for x in (k, l):
             self._index(x)
-        sol = self.solve(currents={i: -1}, ground=j, simplify=simplify)
+        sol = self.solve(currents={i: -1}, ground=j, simplify=None)
         r = sol.voltages[k] - sol.voltages[l]
         if not self.numeric:
             r = _tidy(simplify)(r)
@@ -458,6 +485,17 @@ class MultiTerminal:
             raise ParameterError("cannot float every terminal: at least one must remain")
         G = self._G
         GPP = G.extract(P, P)
+        exact = None if self.numeric else _exact_solve(GPP, G.extract(P, A), [G])
+        if exact is not None:
+            K, X, to_K = exact
+            if X is None:
+                raise ParameterError(self._singular_message(P))
+            out = _field_expr(K, simplify, to_K)
+            m = len(A)
+            Geff = sp.Matrix(len(A), len(A), lambda r, c: out(
+                to_K(G[A[r], A[c]]) - sum((to_K(G[A[r], P[q]]) * X[q * m + c] for q in range(len(P))),
+                                          K.zero)))
+            return MultiTerminal(None, leads=[self._leads[i] for i in A], _conductance=Geff)
         try:
             X = GPP.LUsolve(G.extract(P, A))
         except (ValueError, ZeroDivisionError) as exc:
@@ -468,14 +506,147 @@ class MultiTerminal:
         return MultiTerminal(None, leads=[self._leads[i] for i in A], _conductance=Geff)
 
 
+def _check_mode(mode: str | None) -> None:
+    if mode not in (None, "cancel", "factor"):
+        raise ParameterError(f"simplify: expected 'factor', 'cancel' or None, got {mode!r}")
+
+
+def _atoms_of(expr: sp.Expr, found: dict) -> None:
+    """Collect the maximal non-rational subexpressions (functions, roots, pi) of expr."""
+    if expr.is_Symbol or expr.is_Rational:
+        return
+    if isinstance(expr, (sp.Add, sp.Mul)) or (expr.is_Pow and expr.exp.is_Integer):
+        for a in expr.args:
+            _atoms_of(a, found)
+        return
+    if expr not in found:
+        found[expr] = sp.Dummy(f"a{len(found)}")
+
+
+def _field_of(exprs: list) -> tuple:
+    """The fraction field of the polynomial ring of ``exprs`` (matrices or lists), and a converter.
+
+    Non-rational subexpressions (sqrt(R), cos(theta), ...) are taken as
+    independent indeterminates of the ring (atoms), so that the linear
+    algebra stays in a polynomial ring; results are written back in them.
+    Returns (K, to_K); K has an ``atoms`` attribute {dummy: expression}.
+    """
+    from sympy.polys.matrices import DomainMatrix
+
+    flat = [sp.sympify(x) for m in exprs for x in (m if not isinstance(m, sp.MatrixBase) else list(m))]
+    found: dict = {}
+    for x in flat:
+        _atoms_of(x, found)
+    if found:
+        flat = [x.xreplace(found) for x in flat]
+    dm = DomainMatrix.from_list_sympy(1, len(flat) or 1, [flat or [sp.Integer(0)]])
+    dom = dm.domain
+    if not (dom.is_ZZ or dom.is_QQ or dom.is_PolynomialRing or dom.is_FractionField):
+        return None, None
+    K = dom.get_field()
+    back = {v: k for k, v in found.items()}
+
+    def to_K(x: Any):
+        x = sp.sympify(x)
+        return K.from_sympy(x.xreplace(found) if found else x)
+
+    to_K.back = back
+    return K, to_K
+
+
+def _exact_solve(A: sp.Matrix, B: sp.Matrix, context: list) -> tuple | None:
+    """A X = B over the polynomial ring of the entries: Bareiss's fraction-free solve.
+
+    Returns (field K, flattened X as elements of K or None if A is singular,
+    converter to K), or None when the entries are not rational functions of
+    their symbols (then the caller falls back to sympy's LU).  Each entry of
+    X is a reduced fraction of K (gcd-cancelled by the field arithmetic); no
+    expression-level ``cancel``/``factor`` is involved.
+    """
+    from sympy.polys.matrices import DomainMatrix
+    from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
+
+    from sympy.polys.polyerrors import CoercionFailed
+
+    K, to_K = _field_of([A, B] + list(context))
+    if K is None:
+        return None
+    Ad = DomainMatrix([[to_K(x) for x in A.row(r)] for r in range(A.rows)], A.shape, K)
+    Bd = DomainMatrix([[to_K(x) for x in B.row(r)] for r in range(B.rows)], B.shape, K)
+    dom = K
+    if K.has_assoc_Ring:
+        try:  # polynomial entries: fraction-free over the ring
+            ring = K.get_ring()
+            Ad, Bd, dom = Ad.convert_to(ring), Bd.convert_to(ring), ring
+        except CoercionFailed:
+            pass
+    try:
+        num, den = Ad.solve_den(Bd)
+    except DMNonInvertibleMatrixError:
+        return K, None, to_K
+    d = K.convert_from(den, dom)
+    X = [K.convert_from(num[r, c].element, dom) / d for r in range(num.shape[0]) for c in range(num.shape[1])]
+    return K, X, to_K
+
+
+#: polynomials up to this many terms are factored in "factor" mode
+FACTOR_TERMS = 24
+
+
+def _poly_expr(p, mode: str | None) -> sp.Expr:
+    """A polynomial ring element as sympy, factored on request (up to FACTOR_TERMS terms;
+    a larger one is printed expanded with its content taken out)."""
+    if mode == "factor" and not p.is_ground and len(p) > FACTOR_TERMS:
+        c, q = p.primitive()
+        return p.ring.domain.to_sympy(c) * q.as_expr()
+    if mode == "factor" and not p.is_ground:
+        c, fs = p.factor_list()
+        return p.ring.domain.to_sympy(c) * sp.Mul(*[f.as_expr() ** e for f, e in fs])
+    return p.as_expr()
+
+
+def _field_expr(K, mode: str | None, to_K: Any = None):
+    """Element of the fraction field K -> sympy, numerator and denominator factored on request."""
+    _check_mode(mode)
+    back = getattr(to_K, "back", None) or {}
+
+    def out(x) -> sp.Expr:
+        if not K.is_FractionField:
+            return K.to_sympy(x)
+        if not x:
+            return sp.Integer(0)
+        num, den = x.numer, x.denom
+        r = _poly_expr(num, mode) / _poly_expr(den, mode)
+        return r.xreplace(back) if back else r
+
+    return out
+
+
+def cancel_rational(expr: Any) -> sp.Expr:
+    """A rational function of its atoms as one reduced fraction (numerator)/(denominator).
+
+    Computed in the fraction field of the polynomial ring of the atoms
+    (roots and functions such as sqrt(R), cos(theta) taken as indeterminates):
+    one gcd cancellation, no expression-level ``cancel``/``together``.
+    """
+    return _tidy("cancel")(expr)
+
+
 def _tidy(mode: str | None):
+    _check_mode(mode)
     if mode is None:
         return lambda x: x
-    if mode == "cancel":
-        return lambda x: sp.cancel(sp.together(x)) if not sp.sympify(x).is_number else x
-    if mode == "factor":
-        return lambda x: sp.factor(sp.cancel(sp.together(x))) if not sp.sympify(x).is_number else x
-    raise ParameterError(f"simplify: expected 'factor', 'cancel' or None, got {mode!r}")
+
+    def tidy(x: Any) -> Any:
+        x = sp.sympify(x)
+        if x.is_number:
+            return x
+        K, to_K = _field_of([[x]])
+        if K is None:
+            return sp.factor(sp.cancel(sp.together(x))) if mode == "factor" else sp.cancel(sp.together(x))
+        return _field_expr(K, mode, to_K)(to_K(x))
+
+    return tidy
 
 
-__all__ += ["MultiTerminal", "MultiTerminalSolution"]
+__all__ += ["MultiTerminal", "MultiTerminalSolution", "cancel_rational"]

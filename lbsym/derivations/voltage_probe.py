@@ -39,7 +39,7 @@ from ..errors import LbsymError
 from ..network import Network
 from ..numeric import network_smatrix
 from ..scatterers import barrier, dephasing_coupler, lattice_impurity
-from ..transport import MultiTerminal
+from ..transport import MultiTerminal, cancel_rational
 from ._common import Tsym, barrier_symbols, sampled_check, sum_rules, transmission_symbols
 
 NAME = "voltage-probe"
@@ -132,7 +132,7 @@ def poisson_form(Gtheta: sp.Expr) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     denominator; rho follows from its coefficients, <G> from the phase
     average of the Poisson kernel (by residues).  Returns (rho, <G>, G).
     """
-    Gt = sp.factor(sp.cancel(Gtheta.subs(TO_T)))
+    Gt = sp.factor(cancel_rational(Gtheta.subs(TO_T)))
     num, den = sp.fraction(Gt)
     with_theta = [f for f in sp.Mul.make_args(den) if f.has(theta)]
     if len(with_theta) != 1 or num.has(theta):
