@@ -135,6 +135,14 @@ def _qq(c: sp.Expr):
     return QQ(int(c.p), int(c.q))
 
 
+class EagerViolation(Exception):
+    """A pivot contains a generator whose relation was applied eagerly (internal)."""
+
+    def __init__(self, gens: set):
+        super().__init__(f"eagerly reduced generators {sorted(gens)} appear in a pivot")
+        self.gens = gens
+
+
 class Frac:
     """An element of the amplitude field: n / (z^mono * prod f_i^e_i).
 
@@ -301,6 +309,8 @@ class PolarAlgebra:
         # rewrite rules g^p -> P (the relation ideal's Gröbner basis with w^2 + 1)
         self._rules: dict = {}
         self._pow_cache: dict = {}
+        self._eager: dict = {}
+        self._eager_cache: dict = {}
         if reduce_roots or free:
             self._rules = self._root_rules(self.relations)
         self._nomono = (0,) * self.ngens
@@ -463,10 +473,65 @@ class PolarAlgebra:
 
     # -------------------------------------------------------------- normal forms
     def reduce(self, p):
-        """Reduce a polynomial in the current mode (nothing in the free mode)."""
-        if self.free or not p:
+        """Reduce a polynomial in the current mode.
+
+        The free mode applies only its *eager* rules (:meth:`set_eager`), the
+        reduced mode the whole normal form.
+        """
+        if not p:
             return p
+        if self.free:
+            return self._reduce_with(p, self._eager, self._eager_cache) if self._eager else p
         return self.nf(p)
+
+    # ------------------------------------------------------- eager reduction
+    def pairs(self) -> list[tuple]:
+        """Invertible relations g^p = a + b h^q among the rules: (g, p, h, q, a, b)."""
+        cached = self.__dict__.get("_pairs_list")
+        if cached is not None:
+            return cached
+        out = []
+        for g, (p, val) in self._rules.items():
+            terms = list(val.iterterms())
+            const = [c for m, c in terms if not any(m)]
+            rest = [(m, c) for m, c in terms if any(m)]
+            if len(rest) != 1 or len(const) > 1:
+                continue
+            m, b = rest[0]
+            nz = [(j, e) for j, e in enumerate(m) if e]
+            if len(nz) != 1 or nz[0][0] == 0:
+                continue
+            h, q = nz[0]
+            out.append((g, p, h, q, const[0] if const else QQ(0), b))
+        gens = [x for pr in out for x in (pr[0], pr[2])]
+        out = [pr for pr in out if gens.count(pr[0]) == 1 and gens.count(pr[2]) == 1]
+        self._pairs_list = out
+        return out
+
+    def eager_candidates(self, avoid: set) -> dict:
+        """Rules that may be applied during a free-mode elimination.
+
+        Applying a relation g^p -> P while eliminating keeps divisions exact
+        as long as g never appears in a pivot (a denominator): pivots then lie
+        in the polynomial ring of the other generators, over which the
+        normal forms are a free module.  For each invertible pair the
+        generator ruled is the one of the pair not in ``avoid`` (generators
+        of diagonal, i.e. reflection, entries: sqrt(T) of a barrier rather
+        than sqrt(R), the lead coupling sqrt(eps) of a junction rather than
+        sqrt(1 - 2 eps)); a pivot that breaks the assumption raises
+        :class:`EagerViolation` and the caller drops the rule.
+        """
+        out = {}
+        for g, p, h, q, a, b in self.pairs():
+            if g not in avoid and h in avoid:
+                out[g] = self._rules[g]
+            elif h not in avoid and g in avoid:
+                out[h] = (q, (self.gens[g] ** p - self.ring(a)) * (QQ(1) / b))
+        return out
+
+    def set_eager(self, rules: dict) -> None:
+        self._eager = dict(rules)
+        self._eager_cache = {}
 
     def nf(self, p):
         """Normal form modulo the relation ideal (w^2 = -1 and the rules)."""
@@ -547,6 +612,7 @@ class PolarAlgebra:
         """
         q = copy.copy(self)
         q.free = False
+        q._eager, q._eager_cache = {}, {}
         q._rules = self._rules if self._rules else self._root_rules(self.relations)
         q._pow_cache = {}
         q._coeff_memo = {}
@@ -833,6 +899,10 @@ class PolarAlgebra:
     def _register(self, p) -> tuple[tuple, dict, object]:
         """Split a polynomial into monomial * known factors * new factor * constant."""
         p = self.reduce(p)
+        if self.free and self._eager:
+            bad = {g for g in self._eager if any(m[g] for m in p.itermonoms())}
+            if bad:
+                raise EagerViolation(bad)
         mono = tuple(min(m[i] for m in p.itermonoms()) if i else 0 for i in range(self.ngens))
         if any(mono):
             p = p.exquo(self._mono_poly(mono))

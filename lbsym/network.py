@@ -33,7 +33,7 @@ from typing import Any, Iterable, Sequence
 
 import sympy as sp
 
-from .algebra import PolarAlgebra
+from .algebra import EagerViolation, PolarAlgebra
 from .errors import PortError, SingularNetworkError
 from .smatrix import Port, SMatrix
 
@@ -325,7 +325,103 @@ class Network:
             f, b = sp.exp(sp.I * (ph + fl)), sp.exp(sp.I * (ph - fl))
             fwd_bwd.append((f, b))
             exprs += [f, b]
-        alg = PolarAlgebra(exprs, relations, free=True)
+        probe = PolarAlgebra(exprs, relations, free=True)
+        diagonal: set = set()
+        for S in self._parts.values():
+            for i in range(len(S.ports)):
+                x = S.matrix[i, i]
+                if x != 0:
+                    f = probe.to_field(x)
+                    for m in f.n.itermonoms():
+                        diagonal.update(j for j, e in enumerate(m) if e)
+                    diagonal.update(j for j, e in enumerate(f.mono) if e)
+        eager = self._even_in_loops(probe, probe.eager_candidates(diagonal))
+        while True:
+            alg = PolarAlgebra(exprs, relations, free=True)
+            alg.set_eager(eager)
+            try:
+                alg, nodes, labels, ZERO = self._eliminate(alg, fwd_bwd)
+                break
+            except EagerViolation as exc:
+                eager = {g: r for g, r in eager.items() if g not in exc.gens}
+        quot = alg.quotient()
+
+        def entry(i: int, j: int):
+            node = nodes[i][j]
+            return quot.zero if node is ZERO else quot.from_free(_force(node))
+
+        return SMatrix._from_ring(quot, entry, labels, relations=relations, ranges=ranges)
+
+    def _even_in_loops(self, alg, candidates: dict) -> dict:
+        """The candidate eager rules whose generator appears to even powers in every loop.
+
+        For a generator g, every entry of every part has a parity (the
+        exponent of g in each of its terms, mod 2; mixed parities rule g
+        out).  The ports and links form a graph whose edges carry these
+        parities; g appears to an odd power in some pivot only if a cycle has
+        odd total parity, which a breadth-first 2-colouring detects.  A barrier
+        in a series chain passes (a tree); one in an arm of a ring does not.
+        """
+        if not candidates:
+            return candidates
+        fields = {}
+        for name, S in self._parts.items():
+            n = len(S.ports)
+            for i in range(n):
+                for j in range(n):
+                    x = S.matrix[i, j]
+                    if x != 0:
+                        fields[(name, i, j)] = alg.to_field(x)
+        index = {}
+        for name, S in self._parts.items():
+            for i, p in enumerate(S.ports):
+                index[(name, p)] = (name, i)
+        out = {}
+        for g, rule in candidates.items():
+            edges: dict = {}
+            ok = True
+            for (name, i, j), f in fields.items():
+                par = {m[g] % 2 for m in f.n.itermonoms()} | ({f.mono[g] % 2} if f.mono[g] else set())
+                if len(par) != 1:
+                    ok = False
+                    break
+                p = par.pop()
+                if i == j:
+                    if p:
+                        ok = False
+                        break
+                    continue
+                a, b = (name, i), (name, j)
+                edges.setdefault(a, []).append((b, p))
+                edges.setdefault(b, []).append((a, p))
+            if not ok:
+                continue
+            for x, y, _, _ in self._links:
+                a, b = index[x], index[y]
+                edges.setdefault(a, []).append((b, 0))
+                edges.setdefault(b, []).append((a, 0))
+            colour: dict = {}
+            for start in edges:
+                if start in colour or not ok:
+                    continue
+                colour[start] = 0
+                queue = [start]
+                while queue and ok:
+                    u = queue.pop()
+                    for v, p in edges[u]:
+                        c = colour[u] ^ p
+                        if v not in colour:
+                            colour[v] = c
+                            queue.append(v)
+                        elif colour[v] != c:
+                            ok = False
+                            break
+            if ok:
+                out[g] = rule
+        return out
+
+    def _eliminate(self, alg, fwd_bwd):
+        """Close every link (greedy order); the external entries as lazy nodes."""
         one, zero = alg.one, alg.zero
         ZERO = _Node(val=zero)
 
@@ -393,14 +489,7 @@ class Network:
                 bj, jj = where[pj]
                 row.append(blocks[bi].m[ii][jj] if bi == bj else ZERO)
             nodes.append(row)
-        quot = alg.quotient()
-
-        def entry(i: int, j: int):
-            node = nodes[i][j]
-            return quot.zero if node is ZERO else quot.from_free(_force(node))
-
-        return SMatrix._from_ring(quot, entry, labels, relations=relations, ranges=ranges)
-
+        return alg, nodes, labels, ZERO
 
 # ---------------------------------------------------------------- helpers
 def series(*parts: SMatrix, phases: Sequence[Any] | None = None) -> SMatrix:

@@ -295,8 +295,25 @@ def _factored(alg, rest: dict, head: list) -> sp.Expr | None:
 
 
 # -------------------------------------------------------------- real forms
+def _rational_content(values) -> object:
+    """gcd of rationals (numerators' gcd over denominators' lcm), positive; 1 if none."""
+    num, den = 0, 1
+    for q in values:
+        if q:
+            num = gcd(num, int(q.numerator))
+            den = lcm(den, int(q.denominator))
+    return QQ(num, den) if num else QQ(1)
+
+
 def _selfconj_expr(alg, groups: dict, phase) -> sp.Expr | None:
-    """sum over pairs c z^m + conj(c) z^-m -> cosines and sines; None if not real."""
+    """sum over pairs c z^m + conj(c) z^-m -> cosines and sines; None if not real.
+
+    The rational content of all coefficients is taken out in front."""
+    g = _rational_content(q for grp in groups.values() for c in grp.values() for q in c)
+    if g != 1:
+        groups = _divide(groups, (g, _ZERO))
+        inner = _selfconj_expr(alg, groups, phase)
+        return None if inner is None else _rat(g) * inner
     out = []
     seen = set()
     for key in sorted(groups, key=lambda k: (sum(abs(e) for e in k), k)):
@@ -445,8 +462,11 @@ def _re_im_at(alg, p, phase, s2) -> sp.Expr:
             put(im_parts, "cos", k, rm, b)
 
     def build(parts: dict) -> sp.Expr:
+        g = _rational_content(c for coeffs in parts.values() for c in coeffs.values())
         out = []
         for (trig, key), coeffs in parts.items():
+            if g != 1:
+                coeffs = {rm: c / g for rm, c in coeffs.items()}
             c = coefficient_expr(alg, coeffs)
             if c == 0:
                 continue
@@ -455,10 +475,13 @@ def _re_im_at(alg, p, phase, s2) -> sp.Expr:
             else:
                 fn = sp.cos if trig == "cos" else sp.sin
                 out.append(c * fn(_angle(alg, phase, key)))
-        return sp.Add(*out)
+        return _rat(g), sp.Add(*out)
 
-    A, B = build(re_parts), build(im_parts)
-    return A**2 + B**2
+    (ga, A), (gb, B) = build(re_parts), build(im_parts)
+    if A == 0 or B == 0 or ga == gb:
+        g = ga if B == 0 else gb if A == 0 else ga
+        return g**2 * (A**2 + B**2)
+    return ga**2 * A**2 + gb**2 * B**2
 
 
 def _content(alg, p):
@@ -483,14 +506,47 @@ def _monomial_abs2(alg, p) -> sp.Expr:
     return sp.Mul(*out)
 
 
-def _abs2_poly(alg, p) -> sp.Expr | None:
-    """|p|^2 of one polynomial factor: expanded or Re^2 + Im^2, whichever is smaller."""
+def _pull_numbers(expr: sp.Expr) -> sp.Expr:
+    """Rational contents of the sums in a product taken out in front:
+    8 eps^2 (1 - cos(theta)) ... rather than eps^2 (2 - 2 cos(theta)) (2 + ...)."""
+    coeff = sp.S.One
+    parts = []
+    for f in sp.Mul.make_args(expr):
+        base, e = f.as_base_exp()
+        if base.is_Add and e.is_Integer:
+            c, prim = base.as_content_primitive()
+            coeff *= c**e
+            if prim.could_extract_minus_sign() and e % 2 == 0:
+                prim = -prim
+            parts.append(prim**e)
+        elif f.is_Number:
+            coeff *= f
+        else:
+            parts.append(f)
+    if len(parts) == 1 and parts[0].is_Add and coeff != 1:
+        return sp.Mul(coeff, parts[0], evaluate=False)
+    return sp.Mul(coeff, *parts)
+
+
+def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
+    """|p|^2 of one polynomial: the product of its factors' |f|^2 (small p), each
+    expanded or as Re^2 + Im^2, whichever is smaller."""
     if len(p) == 1:
         return _monomial_abs2(alg, p)
     head, rest = _content(alg, p)
     if len(rest) == 1 or head != alg.ring.one:
-        inner = _abs2_poly(alg, rest)
+        inner = _abs2_poly(alg, rest, split=split)
         return None if inner is None else _monomial_abs2(alg, head) * inner
+    if split and len(p) <= FACTOR_TERMS * 2:
+        c, factors = p.factor_list()
+        if len(factors) > 1 or factors[0][1] > 1:
+            parts = [_rat(c) ** 2]
+            for f, e in factors:
+                a2 = _abs2_poly(alg, f, split=False)
+                if a2 is None:
+                    return None
+                parts.append(a2 ** e)
+            return _pull_numbers(sp.Mul(*parts))
     cost_reim = 2 * len(p)
     expanded = None
     if len(p) ** 2 <= EXPAND_LIMIT:
@@ -555,4 +611,4 @@ def _abs2_factored(alg, f) -> sp.Expr | None:
         if a2 is None:
             return None
         parts.append(a2 ** (-e))
-    return sp.Mul(*parts)
+    return _pull_numbers(sp.Mul(*parts))
