@@ -31,9 +31,9 @@ Two modes
 (w is an indeterminate), so the arithmetic is that of a polynomial ring, a
 unique factorisation domain in which the exact divisions of Gaussian
 elimination (Sylvester's identity: each new pivot is divisible by the
-previous one) are found by plain trial division.  :meth:`to_quotient` then
-maps every registered factor to its normal form and switches to the reduced
-mode, in which every product is reduced modulo the relations.  Applying the
+previous one) are found by plain trial division.  :meth:`quotient` then
+gives a sibling algebra in the reduced mode, in which every registered factor
+is in normal form and every product is reduced modulo the relations.  Applying the
 relations *during* elimination would break divisibility (the normal form of
 d q need not be divisible by the normal form of d) and leave spurious
 factors: on a ring with a barrier in one arm the amplitude grew to 10^5
@@ -263,7 +263,13 @@ class PolarAlgebra:
     free
         No reduction at all during the arithmetic (not even i^2 = -1): the
         mode of network elimination; see the module docstring and
-        :meth:`to_quotient`.
+        :meth:`quotient`.
+    trig_phases
+        Write every sin/cos of a real angle through phase generators (so
+        that trigonometric identities are recognised exactly, e.g. when two
+        printed forms are compared); by default only angles whose atoms are
+        already phases are converted, so that sin(k) alone stays a real
+        quantity and prints as one.
 
     Examples
     --------
@@ -282,6 +288,7 @@ class PolarAlgebra:
         *,
         reduce_roots: bool = False,
         free: bool = False,
+        trig_phases: bool = False,
     ):
         self.relations = {sp.sympify(k): sp.sympify(v) for k, v in dict(relations or {}).items()}
         self._gens: list[_Gen] = [_Gen(_IMAG, sp.I)]
@@ -293,6 +300,9 @@ class PolarAlgebra:
         self._alias: dict[sp.Expr, sp.Expr] = {}
         for x in exprs:
             self._scan(sp.sympify(x))
+        if trig_phases:
+            for x in self._trig_atoms:
+                self._scan_phase(_angle_parts(sp.expand(x.args[0])))
         for atom, d in self._phase_denoms.items():
             self._add_gen(_Gen(_PHASE, atom, d))
         self._resolve_trig()
@@ -998,6 +1008,10 @@ class PolarAlgebra:
         for kind in (_REAL, _COMPLEX):
             if (kind, x) in self._index:
                 return self._gen(self._index[(kind, x)])
+        if x.is_Symbol and (_REAL, sp.sqrt(x)) in self._index:  # T = sqrt(T)^2
+            return self._gen(self._index[(_REAL, sp.sqrt(x))]) ** 2
+        if x in self.relations:  # R = 1 - T, for a symbol met only now
+            return self.to_field(self.relations[x])
         raise KeyError(f"atom {x} was not scanned")
 
     def _gen(self, i: int) -> Frac:

@@ -300,8 +300,13 @@ class Network:
                 "its states are bound states, not scattering states"
             )
 
-    def smatrix(self) -> SMatrix:
+    def smatrix(self, *, order: Sequence[int] | None = None) -> SMatrix:
         """The composed S-matrix of the external leads, in closed form.
+
+        ``order`` lists the connections (indices into :attr:`links`) in the
+        order they are closed; by default each step closes a loop inside a
+        block if there is one, else joins the two smallest blocks.  Every
+        order gives the same exact result.
 
         The elimination runs in the free polynomial ring (no relation
         applied, so that Sylvester's exact divisions are found by trial
@@ -312,6 +317,11 @@ class Network:
         transmissions, noise and unitarity are computed in the ring.
         """
         self._validate()
+        if order is not None:
+            order = list(order)
+            if sorted(order) != list(range(len(self._links))):
+                raise PortError(
+                    f"order must list every connection index 0..{len(self._links) - 1} once; got {order}")
         relations: dict = {}
         ranges: dict = {}
         for S in self._parts.values():
@@ -340,7 +350,7 @@ class Network:
             alg = PolarAlgebra(exprs, relations, free=True)
             alg.set_eager(eager)
             try:
-                alg, nodes, labels, ZERO = self._eliminate(alg, fwd_bwd)
+                alg, nodes, labels, ZERO = self._eliminate(alg, fwd_bwd, order)
                 break
             except EagerViolation as exc:
                 eager = {g: r for g, r in eager.items() if g not in exc.gens}
@@ -420,8 +430,8 @@ class Network:
                 out[g] = rule
         return out
 
-    def _eliminate(self, alg, fwd_bwd):
-        """Close every link (greedy order); the external entries as lazy nodes."""
+    def _eliminate(self, alg, fwd_bwd, order=None):
+        """Close every link (greedy or given order); the external entries as lazy nodes."""
         one, zero = alg.one, alg.zero
         ZERO = _Node(val=zero)
 
@@ -441,6 +451,8 @@ class Network:
 
         links = [(x, y, alg.to_field(f), alg.to_field(b)) for (x, y, _, _), (f, b)
                  in zip(self._links, fwd_bwd)]
+        if order is not None:
+            links = [links[i] for i in order]
         while links:
             def cost(link):
                 bx, by = owner[link[0]], owner[link[1]]
@@ -448,7 +460,7 @@ class Network:
                     return (0, len(blocks[bx].ports))
                 return (1, len(blocks[bx].ports) + len(blocks[by].ports))
 
-            best = min(range(len(links)), key=lambda i: cost(links[i]))
+            best = 0 if order is not None else min(range(len(links)), key=lambda i: cost(links[i]))
             x, y, f, b = links.pop(best)
             bx, by = owner[x], owner[y]
             if bx != by:

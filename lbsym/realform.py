@@ -185,7 +185,9 @@ def _switch(terms: dict, pair: tuple) -> dict:
 
 
 def _cost(terms: dict) -> tuple:
-    return (len(terms), sum(1 for c in terms.values() if c < 0))
+    """(terms, minus signs once the overall sign is taken out)."""
+    neg = sum(1 for c in terms.values() if c < 0)
+    return (len(terms), min(neg, len(terms) - neg))
 
 
 def present(alg: "PolarAlgebra", terms: dict) -> dict:

@@ -142,3 +142,19 @@ def test_latex_of_results():
     tex = registry.get("aharonov-bohm-ring").latex()
     assert r"\Phi_0" in tex and r"\varepsilon" in tex
     assert registry.get("periodic-chain")._repr_latex_().startswith("$$")
+
+
+#: sympy count_ops of every result before the ring engine (commit f83ee0f); the
+#: engine must print each of them no larger (issue 10)
+SIZES_BEFORE = {"aharonov-bohm-ring": 47, "brouwer-pump": 25, "counting-statistics": 15,
+                "fabry-perot": 13, "fabry-perot-average": 5, "h-bar-nonlocal": 54, "landauer": 5,
+                "periodic-chain": 8, "quantum-hall-edges": 3, "quantum-spin-hall": 3,
+                "resonant-tunneling-fcs": 6, "shot-noise": 9, "spin-flip-noise": 8,
+                "voltage-probe": 7, "wheatstone-bridge": 54}
+
+
+@pytest.mark.parametrize("name", sorted(SIZES_BEFORE))
+def test_result_no_larger_than_before_the_ring_engine(name):
+    d = registry.get(name)
+    assert d.check_textbook()
+    assert sp.count_ops(d.result) <= SIZES_BEFORE[name]
