@@ -41,6 +41,8 @@ FACTOR_TERMS = 16
 FACTOR_GENS = 8
 #: both candidate forms are printed and compared by count_ops below this many terms
 COMPARE_TERMS = 80
+#: coefficient polynomials up to this many terms are printed in every presentation
+SMALL_TERMS = 6
 
 _ZERO = QQ(0)
 
@@ -257,7 +259,27 @@ def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
     key = frozenset(coeffs.items())
     if key in memo:
         return memo[key]
-    terms = present(alg, coeffs)
+    if len(coeffs) <= SMALL_TERMS:
+        # small: print every presentation (and its factorisation), keep the shortest
+        cands = [_print_terms(alg, t) for t in _presentations(alg, coeffs)]
+        out = min(cands, key=lambda e: (sp.count_ops(e), len(str(e))))
+    else:
+        out = _print_terms(alg, present(alg, coeffs))
+    memo[key] = out
+    return out
+
+
+def _presentations(alg, terms: dict) -> list[dict]:
+    """Every presentation of a small polynomial (each subset of its pairs switched)."""
+    top = [max(col) for col in zip(*terms)]
+    pairs = [pr for pr in _pairs(alg) if top[pr[2]] >= pr[3]][:4]
+    out = [terms]
+    for pr in pairs:
+        out += [_switch(t, pr) for t in out]
+    return out
+
+
+def _print_terms(alg, terms: dict) -> sp.Expr:
     num, den = 0, 1
     for c in terms.values():
         num = gcd(num, int(c.numerator))
@@ -278,7 +300,6 @@ def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
             out = _factored(alg, rest, head)
         if out is None:
             out = sp.Mul(*head, _poly_sympy(alg, rest.items()))
-    memo[key] = out
     return out
 
 
