@@ -137,31 +137,6 @@ def _angle(alg, phase, key) -> sp.Expr:
 
 
 # ------------------------------------------------------------- presentation
-def _pairs(alg: "PolarAlgebra") -> list[tuple]:
-    """Invertible relations g^p = a + b h^q: (g, p, h, q, a, b)."""
-    cached = getattr(alg, "_pairs_cache", None)
-    if cached is not None:
-        return cached
-    out = []
-    for g, (p, val) in alg._rules.items():
-        terms = list(val.iterterms())
-        const = [c for m, c in terms if not any(m)]
-        rest = [(m, c) for m, c in terms if any(m)]
-        if len(rest) != 1 or len(const) > 1:
-            continue
-        m, b = rest[0]
-        nz = [(j, e) for j, e in enumerate(m) if e]
-        if len(nz) != 1 or nz[0][0] == 0:
-            continue
-        h, q = nz[0]
-        a = const[0] if const else _ZERO
-        out.append((g, p, h, q, a, b))
-    gens = [x for pr in out for x in (pr[0], pr[2])]
-    out = [pr for pr in out if gens.count(pr[0]) == 1 and gens.count(pr[2]) == 1]
-    alg._pairs_cache = out
-    return out
-
-
 def _switch(terms: dict, pair: tuple) -> dict:
     """Rewrite h^q -> (g^p - a)/b in a {monomial: coefficient} polynomial."""
     g, p, h, q, a, b = pair
@@ -204,7 +179,7 @@ def present(alg: "PolarAlgebra", terms: dict) -> dict:
     if len(terms) < 2:
         return terms
     top = [max(col) for col in zip(*terms)]
-    pairs = [pr for pr in _pairs(alg) if top[pr[2]] >= pr[3]]
+    pairs = [pr for pr in alg.pairs() if top[pr[2]] >= pr[3]]
     if not pairs:
         return terms
     cache: dict = {frozenset(): terms}
@@ -272,7 +247,7 @@ def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
 def _presentations(alg, terms: dict) -> list[dict]:
     """Every presentation of a small polynomial (each subset of its pairs switched)."""
     top = [max(col) for col in zip(*terms)]
-    pairs = [pr for pr in _pairs(alg) if top[pr[2]] >= pr[3]][:4]
+    pairs = [pr for pr in alg.pairs() if top[pr[2]] >= pr[3]][:4]
     out = [terms]
     for pr in pairs:
         out += [_switch(t, pr) for t in out]
@@ -546,9 +521,28 @@ def _pull_numbers(expr: sp.Expr) -> sp.Expr:
             coeff *= f
         else:
             parts.append(f)
+    parts = _sin_squares(parts)
     if len(parts) == 1 and parts[0].is_Add and coeff != 1:
         return sp.Mul(coeff, parts[0], evaluate=False)
     return sp.Mul(coeff, *parts)
+
+
+def _sin_squares(parts: list) -> list:
+    """(1 - cos x)^e (1 + cos x)^e -> sin(x)^(2e)."""
+    pm: dict = {}
+    for k, f in enumerate(parts):
+        base, e = f.as_base_exp()
+        if base.is_Add and len(base.args) == 2 and sp.S.One in base.args:
+            other = base - 1
+            c = other if isinstance(other, sp.cos) else -other if isinstance(-other, sp.cos) else None
+            if c is not None:
+                pm.setdefault(c.args[0], {})[1 if other == c else -1] = (k, e)
+    drop, add = set(), []
+    for x, sides in pm.items():
+        if 1 in sides and -1 in sides and sides[1][1] == sides[-1][1]:
+            drop.update({sides[1][0], sides[-1][0]})
+            add.append(sp.sin(x) ** (2 * sides[1][1]))
+    return [f for k, f in enumerate(parts) if k not in drop] + add
 
 
 def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
@@ -560,7 +554,8 @@ def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
     if len(rest) == 1 or head != alg.ring.one:
         inner = _abs2_poly(alg, rest, split=split)
         return None if inner is None else _monomial_abs2(alg, head) * inner
-    if split and len(p) <= FACTOR_TERMS * 2:
+    used = sum(1 for col in zip(*p.itermonoms()) if any(col))
+    if split and len(p) <= FACTOR_TERMS and used <= FACTOR_GENS:
         c, factors = p.factor_list()
         if len(factors) > 1 or factors[0][1] > 1:
             parts = [_rat(c) ** 2]
@@ -570,18 +565,21 @@ def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
                     return None
                 parts.append(a2 ** e)
             return _pull_numbers(sp.Mul(*parts))
+    # size estimates in terms: Re^2 + Im^2 about 2 |p|, the expanded |p|^2 about
+    # half the terms of p conj(p) (each cosine pairs two); a form is printed
+    # only if its estimate is within 1.5 of the other's
     cost_reim = 2 * len(p)
     expanded = None
+    est = None
     if len(p) ** 2 <= EXPAND_LIMIT:
         pp, s = _times_conj(alg, p)
-        if (len(pp) + 1) // 2 <= cost_reim or cost_reim <= COMPARE_TERMS:
+        est = (len(pp) + 1) // 2
+        if 2 * est <= 3 * cost_reim:
             expanded = real_expr_polys(alg, pp, alg._mono_poly(s))
     cands = [expanded] if expanded is not None else []
-    if expanded is None or cost_reim <= COMPARE_TERMS or (len(pp) + 1) // 2 > cost_reim:
+    if expanded is None or 2 * cost_reim <= 3 * est:
         r = _re_im(alg, p)
         if r is not None:
-            if expanded is not None and cost_reim > COMPARE_TERMS:
-                return r  # the expanded form was printed only because it was estimated smaller
             cands.append(r)
     if not cands:
         return None
@@ -607,15 +605,13 @@ def abs2_expr(alg: "PolarAlgebra", f: "Frac") -> sp.Expr:
         nn, sn = _times_conj(alg, n)
         dd, sd = _times_conj(alg, d)
         est = (len(nn) + len(dd)) // 2
-        if fac is None or est <= 2 * (len(n) + len(d)) or est <= COMPARE_TERMS:
+        if fac is None or 2 * est <= 3 * 2 * (len(n) + len(d)):
             # |n|^2 / |d|^2 = (nn / z^sn) / (dd / z^sd) = nn z^sd / (dd z^sn)
             e = real_expr_polys(alg, nn * alg._mono_poly(sd), dd * alg._mono_poly(sn))
             if e is not None:
                 cands.append(e)
     if not cands:
         return real_expr(alg, f * alg.conj(f))
-    if len(cands) > 1 and max(len(n), len(d)) > COMPARE_TERMS:
-        return cands[-1]  # printed only because its estimate won
     return min(cands, key=sp.count_ops) if len(cands) > 1 else cands[0]
 
 
