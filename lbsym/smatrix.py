@@ -301,6 +301,32 @@ class SMatrix:
         self._memo[key] = out
         return out
 
+    def transmission_traces(self, out_lead: Any, in_lead: Any) -> tuple[sp.Expr, sp.Expr]:
+        """(Tr t^dagger t, Tr (t^dagger t)^2) = (sum T_n, sum T_n^2) of the block from
+        ``in_lead`` to ``out_lead``: what shot noise and the Fano factor need.
+
+        Computed in the exact ring (normal forms modulo the relations): with
+        A = t^dagger t, Tr A^2 = sum_ij |A_ij|^2; no eigenvalues, no sympy
+        expansion.
+        """
+        key = ("traces", out_lead, in_lead)
+        if key in self._memo:
+            return self._memo[key]
+        rows = self._port_indices(out_lead)
+        cols = self._port_indices(in_lead)
+        E = self.exact_form()
+        alg = E.alg
+        t = [[E(i, j) for j in cols] for i in rows]
+        tc = [[alg.conj(x) for x in row] for row in t]
+        n = len(cols)
+        A = [[sum((tc[k][a] * t[k][b] for k in range(len(rows))), alg.zero) for b in range(n)]
+             for a in range(n)]
+        s1 = sum((A[a][a] for a in range(n)), alg.zero)
+        s2 = sum((A[a][b] * alg.conj(A[a][b]) for a in range(n) for b in range(n)), alg.zero)
+        out = (alg.real_expr(s1), alg.real_expr(s2))
+        self._memo[key] = out
+        return out
+
     def reflection(self, lead: Any) -> sp.Expr:
         """R_lead = sum over the lead's channels of |s|^2 back into the lead."""
         return self.transmission(lead, lead)

@@ -65,3 +65,36 @@ def test_latex_and_repr_latex():
     tex = barrier(1).latex()
     assert r"\sqrt{T_{1}}" in tex and r"\alpha_{1}" in tex
     assert barrier(1)._repr_latex_().startswith("$$S = ")
+
+
+def test_transmission_traces_in_the_ring():
+    from lbsym.scatterers import barrier
+    B1, B2 = barrier(1), barrier(2)
+    # two independent channels: sum T_n = T1 + T2, sum T_n^2 = T1^2 + T2^2
+    m = sp.zeros(4, 4)
+    for k, B in enumerate((B1, B2)):
+        for a in range(2):
+            for b in range(2):
+                m[2 * a + k, 2 * b + k] = B.matrix[a, b]
+    S = SMatrix(m, [("L", 0), ("L", 1), ("R", 0), ("R", 1)], relations={**B1.relations, **B2.relations})
+    T1, T2 = sp.symbols("T1 T2", positive=True)
+    s1, s2 = S.transmission_traces("R", "L")
+    assert sp.expand(s1 - (T1 + T2)) == 0 and sp.expand(s2 - (T1**2 + T2**2)) == 0
+
+
+def test_transmission_traces_match_eigenvalues_of_a_mixing_scatterer():
+    import numpy as np
+    from lbsym import Network
+    from lbsym.scatterers import beam_splitter, barrier
+    # a beam splitter mixing two channels, followed by a barrier on one of them
+    net = Network().add("BS", beam_splitter(1)).add("B", barrier(2))
+    net.connect("BS.3", "B.left")
+    net.external("L", "BS.1", "BS.2").external("R", "B.right", "BS.4")
+    S = net.smatrix()
+    s1, s2 = S.transmission_traces("R", "L")
+    pt = S.random_point()
+    M = np.array(S.matrix.subs(pt).evalf(20).tolist(), dtype=complex)
+    t = M[2:, :2]
+    ev = np.linalg.eigvalsh(t.conj().T @ t)
+    assert abs(float(s1.subs(pt)) - ev.sum()) < 1e-12
+    assert abs(float(s2.subs(pt)) - (ev**2).sum()) < 1e-12
