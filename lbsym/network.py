@@ -29,7 +29,7 @@ undetermined: a state decoupled from every lead.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 

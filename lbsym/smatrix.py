@@ -21,7 +21,7 @@ admissible points for numeric checks.
 from __future__ import annotations
 
 import random
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import sympy as sp
 

@@ -529,7 +529,9 @@ def _field_of(exprs: list) -> tuple:
     Non-rational subexpressions (sqrt(R), cos(theta), ...) are taken as
     independent indeterminates of the ring (atoms), so that the linear
     algebra stays in a polynomial ring; results are written back in them.
-    Returns (K, to_K); K has an ``atoms`` attribute {dummy: expression}.
+    Returns (K, to_K), or (None, None) for a domain that is not a polynomial
+    ring or fraction field over ZZ/QQ; ``to_K.back`` maps the atoms' dummies
+    back to their expressions.
     """
     from sympy.polys.matrices import DomainMatrix
 

@@ -662,7 +662,14 @@ def test_roundtrip_own_printer(tree, data) -> None:
     assume(defined(want))
     unicode = data.draw(st.booleans())
     text = render(tree, data.draw, unicode)
-    assert equal(parse(text), want), text
+    try:
+        got = parse(text)
+    except ParseError as exc:
+        # a power tower of rationals, ((3/5)^4)^4)^4, computes numbers past the
+        # documented limits: refused by design, as in test_roundtrip_sympy_str
+        assume("numbers too large" not in str(exc))
+        raise
+    assert equal(got, want), text
 
 
 @FUZZ
