@@ -95,7 +95,7 @@ def _periodic_chain() -> dict:
     f = evaluator(d.result)
     ks = np.linspace(0.02, np.pi - 0.02, 1200)
     xi = np.real(xi_f(ks))
-    T = f(N=N, T1=T1_f(ks), xi=xi)
+    T = f(N=N, T1=np.real(T1_f(ks)), xi=xi)  # |M22|^-2 is real; sympy's form of it evaluates complex
     chain = lat.chain({spacing * j: eps_v for j in range(N)})
     kp = np.linspace(0.05, np.pi - 0.05, 45)
     Tp = np.array([chain.smatrix(-2 * np.cos(kk)).transmission(1, 0) for kk in kp])
