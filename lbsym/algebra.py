@@ -278,7 +278,7 @@ class PolarAlgebra:
     >>> t = sp.sqrt(T) / (1 - sp.sqrt(R) * sp.exp(sp.I * th))
     >>> alg = PolarAlgebra([t])
     >>> alg.abs2_expr(alg.to_field(t))
-    T/(R - 2*sqrt(R)*cos(theta) + 1)
+    T/(-2*sqrt(R)*cos(theta) + R + 1)
     """
 
     def __init__(
@@ -1148,7 +1148,7 @@ def abs2(expr: sp.Expr) -> sp.Expr:
     >>> T1, T2, R1, R2, th = sp.symbols("T1 T2 R1 R2 theta", positive=True)
     >>> t = sp.sqrt(T1*T2) / (1 - sp.sqrt(R1*R2) * sp.exp(sp.I*th))
     >>> abs2(t)
-    T1*T2/(R1*R2 - 2*sqrt(R1)*sqrt(R2)*cos(theta) + 1)
+    T1*T2/(-2*sqrt(R1)*sqrt(R2)*cos(theta) + R1*R2 + 1)
     """
     expr = sp.sympify(expr)
     alg = PolarAlgebra([expr])
