@@ -173,11 +173,8 @@ class SMatrix:
     def _entry(self, i: int, j: int) -> sp.Expr:
         if self._matrix is not None:
             return self._matrix[i, j]
-        key = ("entry", i, j)
-        if key not in self._memo:
-            E = self._ring
-            self._memo[key] = E.alg.to_expr(E(i, j))
-        return self._memo[key]
+        E = self._ring
+        return self._memoised(("entry", i, j), lambda: E.alg.to_expr(E(i, j)))
 
     @property
     def ports(self) -> tuple[Port, ...]:
@@ -282,24 +279,27 @@ class SMatrix:
         modulo the relations) and printed in the most compact of the
         expanded cosine form and |N|^2/|D|^2 (see :mod:`lbsym.realform`).
         """
-        key = ("T", out_lead, in_lead)
-        if key in self._memo:
-            return self._memo[key]
+        def compute() -> sp.Expr:
+            alg, t = self._exact_block(out_lead, in_lead)
+            block = [f for row in t for f in row]
+            if len(block) == 1:
+                return alg.abs2_expr(block[0])
+            total = sum((f * alg.conj(f) for f in block if f.n), alg.zero)
+            return alg.real_expr(total)
+
+        return self._memoised(("T", out_lead, in_lead), compute)
+
+    def _exact_block(self, out_lead: Any, in_lead: Any) -> tuple[PolarAlgebra, list[list[Any]]]:
+        """(algebra, exact entries of the block from in_lead to out_lead)."""
         rows = self._port_indices(out_lead)
         cols = self._port_indices(in_lead)
         E = self.exact_form()
-        alg = E.alg
-        block = [E(i, j) for i in rows for j in cols]
-        if len(block) == 1:
-            out = alg.abs2_expr(block[0])
-        else:
-            total = alg.zero
-            for f in block:
-                if f.n:
-                    total += f * alg.conj(f)
-            out = alg.real_expr(total)
-        self._memo[key] = out
-        return out
+        return E.alg, [[E(i, j) for j in cols] for i in rows]
+
+    def _memoised(self, key: tuple, compute: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def transmission_traces(self, out_lead: Any, in_lead: Any) -> tuple[sp.Expr, sp.Expr]:
         """(Tr t^dagger t, Tr (t^dagger t)^2) = (sum T_n, sum T_n^2) of the block from
@@ -309,23 +309,17 @@ class SMatrix:
         A = t^dagger t, Tr A^2 = sum_ij |A_ij|^2; no eigenvalues, no sympy
         expansion.
         """
-        key = ("traces", out_lead, in_lead)
-        if key in self._memo:
-            return self._memo[key]
-        rows = self._port_indices(out_lead)
-        cols = self._port_indices(in_lead)
-        E = self.exact_form()
-        alg = E.alg
-        t = [[E(i, j) for j in cols] for i in rows]
-        tc = [[alg.conj(x) for x in row] for row in t]
-        n = len(cols)
-        A = [[sum((tc[k][a] * t[k][b] for k in range(len(rows))), alg.zero) for b in range(n)]
-             for a in range(n)]
-        s1 = sum((A[a][a] for a in range(n)), alg.zero)
-        s2 = sum((A[a][b] * alg.conj(A[a][b]) for a in range(n) for b in range(n)), alg.zero)
-        out = (alg.real_expr(s1), alg.real_expr(s2))
-        self._memo[key] = out
-        return out
+        def compute() -> tuple[sp.Expr, sp.Expr]:
+            alg, t = self._exact_block(out_lead, in_lead)
+            tc = [[alg.conj(x) for x in row] for row in t]
+            n = len(t[0])
+            A = [[sum((tc[k][a] * t[k][b] for k in range(len(t))), alg.zero) for b in range(n)]
+                 for a in range(n)]
+            s1 = sum((A[a][a] for a in range(n)), alg.zero)
+            s2 = sum((A[a][b] * alg.conj(A[a][b]) for a in range(n) for b in range(n)), alg.zero)
+            return alg.real_expr(s1), alg.real_expr(s2)
+
+        return self._memoised(("traces", out_lead, in_lead), compute)
 
     def reflection(self, lead: Any) -> sp.Expr:
         """R_lead = sum over the lead's channels of |s|^2 back into the lead."""
