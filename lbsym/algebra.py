@@ -647,7 +647,41 @@ class PolarAlgebra:
                 inv = self.inverse(Frac(p, self._nomono, {}, self))
                 self._from_free_cache[i] = inv
             out = out * inv**e
-        return out
+        return self._cancel_common(out)
+
+    #: numerator x factor sizes (terms) up to which a gcd looks for common factors
+    GCD_LIMIT = 6000
+
+    def _cancel_common(self, f: Frac) -> Frac:
+        """Cancel polynomial common factors of the numerator and each denominator factor.
+
+        Elimination cancels every factor it registered (Sylvester), but a
+        registered pivot can itself contain a factor of the numerator (two
+        lattice impurities: (e^{2ik} - 1) from 2i sin k).  A gcd of normal-form
+        representatives is a true common factor, so cancelling it is exact;
+        only polynomials of moderate size are tried.
+        """
+        changed = True
+        while changed and f.fac:
+            changed = False
+            for i in list(f.fac):
+                F = self._factors[i]
+                if len(f.n) * len(F) > self.GCD_LIMIT:
+                    continue
+                g = f.n.gcd(F)
+                if g.is_ground:
+                    continue
+                rest = F.exquo(g)
+                fac = dict(f.fac)
+                fac[i] -= 1
+                if not fac[i]:
+                    del fac[i]
+                base = Frac(f.n.exquo(g), f.mono, fac, self)
+                f = base / Frac(rest, self._nomono, {}, self) if not rest.is_ground else \
+                    base * self.const(1 / sp.Rational(int(rest.LC.numerator), int(rest.LC.denominator)))
+                changed = True
+                break
+        return f
 
     # ------------------------------------------------------ modular certificates
     _PRIME = 2305843009213706309  # a prime = 1 mod 4, so that i exists modulo it

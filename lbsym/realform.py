@@ -532,7 +532,11 @@ def _sin_squares(parts: list) -> list:
     pm: dict = {}
     for k, f in enumerate(parts):
         base, e = f.as_base_exp()
-        if base.is_Add and len(base.args) == 2 and sp.S.One in base.args:
+        if base.is_Add and len(base.args) == 2 and (sp.S.One in base.args or sp.S.NegativeOne in base.args):
+            if sp.S.NegativeOne in base.args and e.is_Integer and e % 2 == 0:
+                base = -base  # (cos x - 1)^2k = (1 - cos x)^2k
+            if sp.S.One not in base.args:
+                continue
             other = base - 1
             c = other if isinstance(other, sp.cos) else -other if isinstance(-other, sp.cos) else None
             if c is not None:
