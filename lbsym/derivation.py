@@ -27,6 +27,7 @@ from .errors import UnknownDerivationError
 __all__ = [
     "SymbolInfo",
     "Step",
+    "Part",
     "CheckReport",
     "Derivation",
     "register",
@@ -43,6 +44,8 @@ class SymbolInfo:
     symbol: sp.Symbol
     meaning: str
     assumptions: str = ""
+    #: SI unit of a dimensional input ("V", "K", "s", "1/s"); "" if dimensionless
+    unit: str = ""
 
     @property
     def name(self) -> str:
@@ -55,6 +58,19 @@ class Step:
 
     text: str
     expr: Any = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named intermediate or secondary result a student may check.
+
+    ``expr`` is computed by the derivation (never typed in); ``lhs`` is how
+    it prints (``kappa_3``, ``F``, ``D``); ``meaning`` says what it is.
+    """
+
+    lhs: sp.Expr
+    expr: sp.Expr
+    meaning: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,7 @@ class Derivation:
     relations: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     ranges: Mapping[sp.Symbol, tuple[Any, Any]] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)
+    parts: Mapping[str, Part] = field(default_factory=dict)
     cross_check: Callable[[], CheckReport] | None = None
     lattice: Callable[[], CheckReport] | None = None
 
@@ -114,10 +131,17 @@ class Derivation:
     def equation(self) -> sp.Eq:
         return sp.Eq(self.lhs, self.result, evaluate=False)
 
-    def random_point(self, rng: random.Random | None = None) -> dict[sp.Symbol, float]:
-        """A random admissible point of the result's free symbols."""
+    def random_point(self, rng: random.Random | None = None,
+                     extra: Sequence[sp.Expr] = ()) -> dict[sp.Symbol, float]:
+        """A random admissible point of the result's free symbols.
+
+        ``extra`` expressions (a part, a student's answer) add their free
+        symbols to the point; relation symbols (R1 = 1 - T1) are computed.
+        """
         rng = rng or random.Random(0)
         syms = set(self.result.free_symbols) | set(self.textbook.free_symbols)
+        for x in extra:
+            syms |= x.free_symbols
         syms -= set(self.relations)
         for rel in self.relations.values():
             syms |= rel.free_symbols

@@ -92,6 +92,7 @@ saying what was expected and what was found, with the column (1-based).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import sys
@@ -175,7 +176,6 @@ _ASCII_HINTS = {
     "`": "backticks are not allowed",
     "@": "'@' is not an operator here; use '*'",
     "$": "enter the formula without $...$ delimiters",
-    "|": "write abs(x) for an absolute value",
     "!": "factorials and '!' are not supported",
     ":": "':' is not allowed", "#": "comments are not allowed",
     "%": "'%' is not an operator here", "&": "'&' is not allowed",
@@ -211,7 +211,7 @@ def _supported_latex() -> str:
 # Tokens
 # --------------------------------------------------------------------------
 
-_MATCHING = {"(": ")", "[": "]", "{": "}"}
+_MATCHING = {"(": ")", "[": "]", "{": "}", "|": "|"}
 
 
 @dataclass(frozen=True)
@@ -230,12 +230,19 @@ class _Token:
     value: object = None
     names: tuple[str, ...] = ()
     cmd: bool = False
+    script: tuple[str, str] | None = None  # (base, subscript) of T_n, for indexing
+    end: int = 0  # offset just after the token in the text (set by the lexer)
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """At most ``limit`` characters of user text, for an error message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _describe(tok: _Token) -> str:
     if tok.kind == "end":
         return "the end of the input"
-    return f"'{tok.text}' at column {tok.col}"
+    return f"'{_quote(tok.text)}' at column {tok.col}"
 
 
 def _char_error(c: str, col: int, latex: bool) -> ParseError:
@@ -268,12 +275,15 @@ def _char_error(c: str, col: int, latex: bool) -> ParseError:
 class _Lexer:
     """Turn the text into tokens; refuse every character outside the grammar."""
 
-    def __init__(self, text: str, latex: bool) -> None:
+    def __init__(self, text: str, latex: bool, indexable: frozenset = frozenset()) -> None:
         self.text = text
         self.latex = latex
+        self.indexable = indexable  # names that may be indexed, T[n]
         self.i = 0
         self.tokens: list[_Token] = []
         self.sized = False  # the previous command was \left, \big, ...
+        self.bars = 0  # absolute-value bars |...| currently open
+        self.pending: list[_Token] | None = None  # U_{N-1}: degree waiting for "("
 
     # -- helpers ---------------------------------------------------------
     def _peek(self, k: int = 0) -> str:
@@ -284,7 +294,17 @@ class _Lexer:
         if len(self.tokens) >= MAX_TOKENS:
             raise ParseError(f"expression too long: more than MAX_TOKENS="
                              f"{MAX_TOKENS} tokens (at column {tok.col})")
-        self.tokens.append(tok)
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            if tok.kind != "open" or tok.text == "[":
+                raise ParseError(f"U_{{n}} at column {pending[0].col} needs its argument "
+                                 f"in parentheses, as in U_{{N-1}}(\\xi)")
+            self.tokens.append(dataclasses.replace(tok, end=self.i))
+            for p in pending:
+                self.tokens.append(p)
+            self.tokens.append(_Token("comma", ",", tok.col, end=self.i))
+            return
+        self.tokens.append(dataclasses.replace(tok, end=self.i))
 
     def _skip_spaces(self) -> None:
         while self._peek() and self._peek() in _SPACES:
@@ -303,6 +323,8 @@ class _Lexer:
         sized, self.sized = self.sized, False
         if c in _SPACES:
             self.i += 1
+        elif c == "|":
+            self._bar(col)
         elif "0" <= c <= "9":
             self._number()
         elif _is_ascii_letter(c) or c in _GREEK_CHARS or (c == "_" and not self.latex):
@@ -335,15 +357,37 @@ class _Lexer:
             self._command()
         elif c == "~" and self.latex:
             self.i += 1
+        elif c == "_" and self.latex and self._braced_name():
+            base = self.tokens.pop()
+            self._latex_name(base.names[0], base.text, base.col, cmd=base.cmd, at_script=True)
         elif c == "_" and self.latex:
             raise ParseError(f"subscript '_' at column {col} must follow a "
                              f"letter, as in T_1")
         else:
             raise _char_error(c, col, self.latex)
 
+    def _bar(self, col: int, force: str | None = None) -> None:
+        """An absolute-value bar: opening, or closing after an operand."""
+        if self.i < len(self.text) and self.text[self.i] == "|":
+            self.i += 1
+        prev = self.tokens[-1] if self.tokens else None
+        closing = force == "close" or (
+            force is None and self.bars > 0 and prev is not None
+            and prev.kind in ("num", "name", "const", "close"))
+        if closing:
+            if self.bars == 0:
+                raise ParseError(f"'|' at column {col} closes no opening '|'")
+            self.bars -= 1
+            self._emit(_Token("close", "|", col))
+        else:
+            self.bars += 1
+            self._emit(_Token("open", "|", col))
+
     def _open(self, c: str, col: int, sized: bool = False) -> None:
         prev = self.tokens[-1] if self.tokens else None
-        if (c == "[" and not sized and prev is not None
+        indexing = (prev is not None and prev.kind == "name"
+                    and prev.names and prev.names[0] in self.indexable)
+        if (c == "[" and not sized and prev is not None and not indexing
                 and prev.kind in ("name", "close", "const")):
             raise ParseError(f"'[' at column {col} after {_describe(prev)} looks "
                              f"like indexing, which is not allowed; write '*' "
@@ -417,10 +461,14 @@ class _Lexer:
             raise ParseError(f"name {raw!r} at column {col} is not allowed: names "
                              f"may not start with '_' or contain '__'")
         names = [name]
+        script = None
         if "_" in name:
             base, _, sub = name.partition("_")
             names += [name.replace("_", ""), f"{base}_{{{sub}}}"]
-        self._emit(_Token("name", raw, col, names=tuple(dict.fromkeys(names))))
+            script = (base, sub)
+        if name == "ħ":  # pragma: no cover - not a letter here; kept for clarity
+            names = ["hbar"]
+        self._emit(_Token("name", raw, col, names=tuple(dict.fromkeys(names)), script=script))
 
     def _superscript(self) -> None:
         col = self.i + 1
@@ -483,6 +531,12 @@ class _Lexer:
             return
         if word in ("{", "}"):
             self._emit(_Token("open" if word == "{" else "close", "{" if word == "{" else "}", col))
+        elif word in ("vert", "lvert", "rvert", "mid", "|"):
+            self._bar(col, {"lvert": "open", "rvert": "close"}.get(word))
+        elif word == "hbar":
+            self._emit(_Token("name", text, col, names=("hbar",), cmd=True))
+        elif word == "sum":
+            self._sum(col)
         elif word in _LATEX_OPERATORS:
             self._emit(_Token("op", _LATEX_OPERATORS[word], col))
         elif word in _LATEX_FRACTIONS:
@@ -498,6 +552,49 @@ class _Lexer:
         else:
             raise ParseError(f"unknown LaTeX command '{text}' at column {col}; "
                              f"supported: {_supported_latex()}")
+
+    def _script_text(self, mark: str, col: int) -> str:
+        """The raw text of ``_{...}``/``^{...}`` or a one-character script."""
+        self._skip_spaces()
+        if self._peek() != mark:
+            raise ParseError(f"\\sum at column {col} needs limits, as in "
+                             f"\\sum_{{n=1}}^{{N}}")
+        self.i += 1
+        self._skip_spaces()
+        if self._peek() == "{":
+            end, level = self.i, 0
+            while end < len(self.text):
+                level += {"{": 1, "}": -1}.get(self.text[end], 0)
+                if level == 0:
+                    break
+                end += 1
+            if level:
+                raise ParseError(f"'{{' at column {self.i + 1} is never closed")
+            inner = self.text[self.i + 1:end]
+            self.i = end + 1
+            return inner
+        c = self._peek()
+        if not c:
+            raise ParseError(f"\\sum at column {col}: missing limit after '{mark}'")
+        self.i += 1
+        return c
+
+    def _sum(self, col: int) -> None:
+        """``\\sum_{n=1}^{N}``: a sum token, then {n} {lower} {upper} as groups."""
+        lower = self._script_text("_", col)
+        upper = self._script_text("^", col)
+        index, eq, start = lower.partition("=")
+        index = index.strip()
+        if not eq or not index.isascii() or not index.isalpha() or len(index) > 8:
+            raise ParseError(f"\\sum at column {col} needs its index and lower limit, as in "
+                             f"\\sum_{{n=1}}^{{N}}")
+        self._emit(_Token("sum", "\\sum", col, names=(index,)))
+        for part in (start, upper):
+            sub = _Lexer(part, True, self.indexable).run()[:-1]
+            self._emit(_Token("open", "{", col))
+            for tok in sub:
+                self._emit(dataclasses.replace(tok, col=col))
+            self._emit(_Token("close", "}", col))
 
     def _braced_word(self, what: str, col: int) -> str:
         """Read ``{letters digits}`` right here (spaces ignored)."""
@@ -523,7 +620,20 @@ class _Lexer:
         else:
             self._latex_name(content, f"{text}{{{content}}}", col, cmd=True)
 
-    def _latex_name(self, base: str, raw: str, col: int, cmd: bool) -> None:
+    def _braced_name(self) -> bool:
+        """``{T}`` just lexed (as LaTeX prints an indexed base, ``{T}_{n}``)."""
+        t = self.tokens
+        if (len(t) >= 3 and t[-3].kind == "open" and t[-3].text == "{"
+                and t[-2].kind == "name" and t[-2].script is None
+                and t[-1].kind == "close" and t[-1].text == "}"):
+            name = t[-2]
+            del t[-3:]
+            t.append(name)
+            return True
+        return False
+
+    def _latex_name(self, base: str, raw: str, col: int, cmd: bool,
+                    at_script: bool = False) -> None:
         """Emit a name, folding in a following LaTeX subscript."""
         save = self.i
         self._skip_spaces()
@@ -532,9 +642,41 @@ class _Lexer:
             self._emit(_Token("name", raw, col, names=(base,), cmd=cmd))
             return
         self.i += 1
+        if base == "U" and not cmd and self._chebyshev_degree(col):
+            return
         sub = self._subscript(col)
         names = (base + sub, f"{base}_{sub}", f"{base}_{{{sub}}}")
-        self._emit(_Token("name", f"{raw}_{sub}", col, names=names, cmd=cmd))
+        self._emit(_Token("name", f"{raw}_{sub}", col, names=names, cmd=cmd,
+                          script=(base, sub)))
+
+    def _chebyshev_degree(self, col: int) -> bool:
+        """``U_{N-1}(x)``, as lbsym prints it: U(N-1, x).  False if not that form."""
+        save = self.i
+        self._skip_spaces()
+        if self._peek() != "{":
+            self.i = save
+            return False
+        inner = self._script_text_braced()
+        if inner is None or all(c.isascii() and c.isalnum() or c == " " for c in inner):
+            self.i = save
+            return False
+        self._emit(_Token("name", "U", col, names=("U",)))
+        degree = _Lexer(inner, True, self.indexable).run()[:-1]
+        self.pending = [dataclasses.replace(tok, col=col) for tok in degree]
+        return True
+
+    def _script_text_braced(self) -> str | None:
+        end, level = self.i, 0
+        while end < len(self.text):
+            level += {"{": 1, "}": -1}.get(self.text[end], 0)
+            if level == 0:
+                break
+            end += 1
+        if level:
+            return None
+        inner = self.text[self.i + 1:end]
+        self.i = end + 1
+        return inner
 
     def _subscript(self, col: int) -> str:
         self._skip_spaces()
@@ -734,6 +876,11 @@ class _Env:
                                 f"callables, got {name!r}")
             self.functions[name] = _Function(func, *_arity(func))
         self.constants = {k: v for k, v in _CONSTANTS.items() if k not in self.symbols}
+        h = self.symbols.get("h")
+        if isinstance(h, sympy.Symbol) and "hbar" not in self.symbols:
+            self.constants["hbar"] = h / (2 * sympy.pi)  # h = 2 pi hbar
+        self.indexable = frozenset(k for k, v in self.symbols.items()
+                                   if isinstance(v, sympy.IndexedBase))
 
     def symbol(self, tok: _Token) -> sympy.Expr | None:
         for name in tok.names:
@@ -762,9 +909,10 @@ class _Env:
 
     def unknown(self, tok: _Token) -> ParseError:
         name = tok.names[0]
-        hint = self._hint(name)
-        return ParseError(f"unknown name '{tok.text}' at column {tok.col}{hint}; "
-                          f"{self.allowed()}")
+        hint = self._hint(name) if len(name) <= 60 else ""
+        syms = ", ".join(sorted(self.symbols)) or "(none)"
+        return ParseError(f"unknown name '{_quote(tok.text)}' at column {tok.col}{hint}; "
+                          f"allowed symbols: {syms}")
 
     def _hint(self, name: str) -> str:
         split = _split_name(name, list(self.symbols) + list(self.constants),
@@ -892,6 +1040,7 @@ class _Parser:
         self.depth = 0
         self.budget = MAX_TOTAL_DIGITS
         self.size = _Measure()
+        self.bound: dict[str, sympy.Symbol] = {}  # summation indices in scope
 
     # -- token access ----------------------------------------------------
     def peek(self) -> _Token:
@@ -1014,10 +1163,12 @@ class _Parser:
                     after_div = None
                 factors.append(f)
             elif self.starts_operand(tok):
+                prev = self.tokens[self.pos - 1]
                 if tok.kind == "num":
-                    prev = self.tokens[self.pos - 1]
                     raise ParseError(f"missing operator between {_describe(prev)} "
                                      f"and the number {_describe(tok)}: write '*'")
+                if after_div is not None and tok.col - 1 > prev.end:
+                    after_div = None  # e^2/h T: a space after the divisor, (e^2/h)*T
                 if after_div is not None:
                     raise ParseError(f"ambiguous implicit multiplication after '/' "
                                      f"at column {after_div.col}: write (a/b)*c or "
@@ -1031,7 +1182,7 @@ class _Parser:
 
     @staticmethod
     def starts_operand(tok: _Token) -> bool:
-        return tok.kind in ("num", "name", "func", "const", "frac", "sqrt", "open")
+        return tok.kind in ("num", "name", "func", "const", "frac", "sqrt", "open", "sum")
 
     def factor(self) -> sympy.Expr:
         negative = False
@@ -1078,6 +1229,8 @@ class _Parser:
             return self.fraction(tok)
         if kind == "sqrt":
             return self.root(tok)
+        if kind == "sum":
+            return self.latex_sum(tok)
         if kind == "comma":
             raise ParseError(f"',' at column {tok.col} is only allowed between the "
                              f"arguments of a function call")
@@ -1094,12 +1247,41 @@ class _Parser:
         value = self.expr()
         self.expect_close(opener)
         self.depth -= 1
+        if opener.text == "|":
+            return self.checked(sympy.Abs(value), (value,), opener.col)
         return value
 
+    def index_value(self, text: str, col: int) -> sympy.Expr:
+        if text.isdigit():
+            return sympy.Integer(int(text))
+        if text in self.bound:
+            return self.bound[text]
+        sym = self.env.symbols.get(text)
+        if isinstance(sym, sympy.Symbol) and sym.is_integer:
+            return sym
+        raise ParseError(f"index '{_quote(text)}' at column {col} is not a summation index "
+                         f"in scope or an integer")
+
     def name(self, tok: _Token) -> sympy.Expr:
+        if tok.kind == "name" and tok.names and tok.names[0] in self.bound:
+            return self.bound[tok.names[0]]
         sym = self.env.symbol(tok) if tok.kind == "name" else None
+        if isinstance(sym, sympy.IndexedBase):
+            nxt = self.peek()
+            if nxt.kind == "open" and nxt.text == "[":
+                self.advance()
+                index = self.expr()
+                self.expect_close(nxt)
+                return sym[index]
+            return sym  # type: ignore[return-value]
         if sym is not None:
             return sym  # type: ignore[return-value]
+        if tok.kind == "name" and tok.script and tok.script[0] in self.env.indexable:
+            base = self.env.symbols[tok.script[0]]
+            return base[self.index_value(tok.script[1], tok.col)]  # type: ignore[index]
+        if tok.kind == "name" and tok.names and tok.names[0] in ("Sum", "sum") \
+                and self.peek().kind == "open" and self.peek().text == "(":
+            return self.plain_sum(tok)
         func = self.env.function(tok)
         if func is not None:
             return self.call(tok, func)
@@ -1202,6 +1384,89 @@ class _Parser:
             raise ParseError(f"function '{fname}' at column {tok.col} did not give "
                              f"a sympy expression")
         return self.checked(value, args, tok.col)
+
+    # -- sums over channels ------------------------------------------------
+    def _index_symbol(self, name: str, tok: _Token) -> sympy.Symbol:
+        if name in self.env.symbols and not isinstance(self.env.symbols[name], sympy.Symbol):
+            raise ParseError(f"summation index '{_quote(name)}' at column {tok.col} is "
+                             f"already a name here")
+        return sympy.Symbol(name, integer=True, positive=True)
+
+    def _summed(self, body: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
+                hi: sympy.Expr, tok: _Token) -> sympy.Expr:
+        for bound in (lo, hi):
+            if bound.free_symbols and not all(s.is_integer for s in bound.free_symbols):
+                raise ParseError(f"the limits of the sum at column {tok.col} must be "
+                                 f"integers or integer symbols")
+        return self.checked(sympy.Sum(body, (index, lo, hi)), (body, lo, hi), tok.col)
+
+    def plain_sum(self, tok: _Token) -> sympy.Expr:
+        """``Sum(f, (n, 1, N))`` (sympy's printed form) or ``sum(...)``."""
+        opener = self.advance()
+        # find the index name: the name after ", (" at this bracket level
+        depth, j, name = 0, self.pos, None
+        while j < len(self.tokens) - 3:
+            t = self.tokens[j]
+            if t.kind == "open":
+                depth += 1
+            elif t.kind == "close":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif (t.kind == "comma" and depth == 0 and self.tokens[j + 1].kind == "open"
+                  and self.tokens[j + 2].kind == "name" and self.tokens[j + 3].kind == "comma"):
+                name = self.tokens[j + 2].names[0]
+            j += 1
+        if name is None:
+            raise ParseError(f"'{tok.text}' at column {tok.col} must be written "
+                             f"Sum(f(T[n]), (n, 1, N))")
+        index = self._index_symbol(name, tok)
+        self.descend(tok)
+        old = self.bound.get(name)
+        self.bound[name] = index
+        try:
+            body = self.expr()
+        finally:
+            if old is None:
+                self.bound.pop(name, None)
+            else:
+                self.bound[name] = old
+        comma = self.advance()
+        limits_open = self.advance()
+        self.advance()  # the index name (found above)
+        sep = self.advance()
+        if comma.kind != "comma" or limits_open.kind != "open" or sep.kind != "comma":
+            raise ParseError(f"'{tok.text}' at column {tok.col} must be written "
+                             f"Sum(f(T[n]), (n, 1, N))")
+        lo = self.expr()
+        if self.advance().kind != "comma":
+            raise ParseError(f"the limits of the sum at column {tok.col} are (n, lower, upper)")
+        hi = self.expr()
+        self.expect_close(limits_open)
+        self.expect_close(opener)
+        self.depth -= 1
+        return self._summed(body, index, lo, hi, tok)
+
+    def latex_sum(self, tok: _Token) -> sympy.Expr:
+        """``\\sum_{n=1}^{N} f``: the summand is the product that follows."""
+        name = tok.names[0]
+        index = self._index_symbol(name, tok)
+        self.descend(tok)
+        lo = self.group(self.advance())
+        hi = self.group(self.advance())
+        old = self.bound.get(name)
+        self.bound[name] = index
+        try:
+            if not self.starts_operand(self.peek()):
+                raise ParseError(f"\\sum at column {tok.col} has no summand")
+            body = self.term()
+        finally:
+            if old is None:
+                self.bound.pop(name, None)
+            else:
+                self.bound[name] = old
+        self.depth -= 1
+        return self._summed(body, index, lo, hi, tok)
 
     # -- LaTeX structures --------------------------------------------------
     def fraction(self, tok: _Token) -> sympy.Expr:
@@ -1314,7 +1579,7 @@ def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol], *,
         raise ParseError(f"expression too long: {len(text)} characters, more than "
                          f"MAX_LENGTH={MAX_LENGTH}")
     env = _Env(symbols, extra_functions)
-    tokens = _Lexer(text, latex).run()
+    tokens = _Lexer(text, latex, env.indexable).run()
     _check_brackets(tokens)
     parser = _Parser(tokens, env, latex)
     try:

@@ -50,7 +50,7 @@ def test_eval_resonance_and_landauer(capsys):
     code, out, _ = run(capsys, "eval", "fabry-perot", "T1=0.5", "T2=0.5", "theta=0")
     assert code == 0 and out.strip() == "T = 1.00000000000000"
     code, out, _ = run(capsys, "eval", "landauer", "g_s=2", "T=1,1", "--digits", "10")
-    assert code == 0 and out.strip() == "G = 0.0001549618346"
+    assert code == 0 and out.strip() == "G = 0.0001549618346 S"
     code, out, _ = run(capsys, "eval", "fabry-perot", "T1=1/3", "T2=1/3", "theta=0", "--digits", "50")
     assert code == 0 and out.strip() == "T = " + "1." + "0" * 49
 

@@ -228,7 +228,7 @@ def test_unknown_name_lists_the_allowed_names() -> None:
         parse_expression("T1 + y", {"T1": T1, "T2": T2})
     msg = str(err.value)
     assert "unknown name 'y'" in msg and "column 6" in msg
-    assert "allowed symbols: T1, T2" in msg and "sqrt" in msg and "\n" not in msg
+    assert "allowed symbols: T1, T2" in msg and "\n" not in msg and len(msg) < 200
 
 
 def test_unknown_concatenated_name_suggests_product() -> None:
@@ -256,8 +256,8 @@ def test_lookalikes_are_refused_with_code_point(text: str, fragment: str) -> Non
 
 
 @pytest.mark.parametrize("text,latex,fragment", [
-    ("a b/x a", False, "ambiguous"),
-    ("1/2 x", False, "ambiguous"),
+    ("a b/x(a+b)", False, "ambiguous"),
+    ("1/2x", False, "ambiguous"),
     ("cos theta a", False, "ambiguous"),
     ("√2 a", False, "ambiguous"),
     ("x 2", False, "missing operator"),
@@ -708,3 +708,50 @@ def test_junk_parses_or_raises_parse_error(text: str, latex: bool) -> None:
 @given(st.text(max_size=60), st.booleans())
 def test_arbitrary_unicode_parses_or_raises_parse_error(text: str, latex: bool) -> None:
     _parse_or_refuse(text, latex)
+
+
+def test_space_after_a_divisor_reads_as_a_product() -> None:
+    """Physics typography: e^2/h T is (e^2/h) T; without the space it stays ambiguous."""
+    a, b, c = sympy.symbols("a b c", positive=True)
+    env = {"a": a, "b": b, "c": c}
+    assert parse_expression("a/b c", env) == a * c / b
+    assert parse_expression("2a^3 c/b a(1-a)", env) == 2 * a**4 * c * (1 - a) / b
+
+
+def test_absolute_value_bars() -> None:
+    V, T = sympy.symbols("V T", real=True)
+    env = {"V": V, "T": T}
+    assert parse_expression("|V| T", env) == sympy.Abs(V) * T
+    assert parse_expression("2|V||T|", env) == 2 * sympy.Abs(V) * sympy.Abs(T)
+    assert parse_expression("||V| - 1|", env) == sympy.Abs(sympy.Abs(V) - 1)
+    assert parse_expression(r"\left|V\right| T", env, latex=True) == sympy.Abs(V) * T
+    assert parse_expression(r"\lvert V \rvert", env, latex=True) == sympy.Abs(V)
+    with pytest.raises(ParseError, match="never closed"):
+        parse_expression("|V", env)
+
+
+def test_sums_over_channels_and_indexed_transmissions() -> None:
+    Tb = sympy.IndexedBase("T", positive=True)
+    N = sympy.Symbol("N", integer=True, positive=True)
+    env = {"T": Tb, "N": N}
+    s = parse_expression("Sum(T[n] (1 - T[n]), (n, 1, N))", env)
+    n = s.limits[0][0]
+    assert s == sympy.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N))
+    s2 = parse_expression(r"\sum_{n=1}^{N} {T}_{n}\left(1 - T_n\right) + 1", env, latex=True)
+    assert s2 == sympy.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N)) + 1
+    assert parse_expression("sum(T_n, (n, 1, N))", env) == sympy.Sum(Tb[n], (n, 1, N))
+    with pytest.raises(ParseError, match="summand"):
+        parse_expression(r"\sum_{n=1}^{N}", env, latex=True)
+    with pytest.raises(ParseError, match="Sum"):
+        parse_expression("Sum(T[n])", env)
+
+
+def test_hbar_and_printed_chebyshev() -> None:
+    h, xi = sympy.Symbol("h", positive=True), sympy.Symbol("xi", real=True)
+    N = sympy.Symbol("N", integer=True, positive=True)
+    assert parse_expression("hbar", {"h": h}) == h / (2 * sympy.pi)
+    assert parse_expression(r"2\pi\hbar", {"h": h}, latex=True) == h
+    got = parse_expression(r"U_{N-1}\left(\xi\right)^2", {"N": N, "xi": xi}, latex=True)
+    assert got == sympy.chebyshevu(N - 1, xi) ** 2
+    with pytest.raises(ParseError, match="parentheses"):
+        parse_expression(r"U_{N-1} \xi", {"N": N, "xi": xi}, latex=True)

@@ -7,7 +7,7 @@ import random
 import sympy as sp
 
 from ..constants import Phi0 as Phi0_expr
-from ..derivation import Derivation, Step, SymbolInfo, register
+from ..derivation import Derivation, Part, Step, SymbolInfo, register
 from ..network import Network
 from ..numeric import network_smatrix
 from ..scatterers import y_junction
@@ -90,6 +90,7 @@ def build() -> Derivation:
         reference="Büttiker, Imry, Azbel, Phys. Rev. A 30, 1982 (1984); Gefen, Imry, Azbel, "
                   "Phys. Rev. Lett. 52, 129 (1984); Datta (1995), exercise E.3.7",
         ranges={eps: (0, sp.Rational(1, 2))},
+        parts={"unequal_arms": Part(sp.Symbol("T"), T_general, "transmission with arms of unequal length")},
         facts={"period_h_over_e": period, "even_in_flux": even, "T_unequal_arms": T_general,
                "Phi0": Phi0_expr},
         cross_check=lambda: sampled_check(

@@ -44,7 +44,7 @@ import numpy as np
 import sympy as sp
 
 from ..algebra import PolarAlgebra, abs2
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network, series
 from ..numeric import network_smatrix
 from ..pumping import (
@@ -426,6 +426,8 @@ def build() -> Derivation:
                   "Physica A 302, 335 (2001)",
         relations={T: T_lib},
         ranges={k: (0, sp.pi), T: (0, 1)},
+        parts={"transmission": Part(sp.Symbol("T"), T_lib, "transmission of the double-delta pump"),
+               "clean_wire": Part(sp.Symbol("Q_clean"), clean, "charge pumped when the wire is clean")},
         facts={
             "smatrix": S,
             "integrand_left": pi_L,

@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from ..counting import binomial_cgf, binomial_cumulants, cumulants, lam, levitov_lesovik, sample_cumulants
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 
 T = sp.Symbol("T", positive=True)
 M = sp.Symbol("M", positive=True)
@@ -115,6 +115,9 @@ def build() -> Derivation:
         reference="Levitov and Lesovik, JETP Lett. 58, 230 (1993); Levitov, Lee and Lesovik, "
                   "J. Math. Phys. 37, 4845 (1996)",
         ranges={T: (0, 1)},
+        parts={**{f"kappa_{j}": Part(sp.Symbol(f"kappa_{j}"), kj, f"cumulant {j} per attempt")
+                  for j, kj in enumerate(ks, 1)},
+               "cgf": Part(sp.Symbol("ln_chi"), cgf1, "cumulant generating function per attempt")},
         facts={
             "generating_function": cgf1,
             "cumulants": tuple(ks),

@@ -8,7 +8,7 @@ import numpy as np
 import sympy as sp
 
 from ..algebra import polar_parts
-from ..derivation import Derivation, Step, SymbolInfo, register
+from ..derivation import Derivation, Part, Step, SymbolInfo, register
 from ..network import Network
 from ..numeric import network_smatrix
 from ..scatterers import barrier
@@ -99,6 +99,7 @@ def build() -> Derivation:
                   "Büttiker, IBM J. Res. Dev. 32, 63 (1988)",
         relations={R1: 1 - T1, R2: 1 - T2},
         ranges={T1: (0, 1), T2: (0, 1)},
+        parts={"resonance": Part(sp.Symbol("T_res"), T_res, "transmission on resonance (theta = 0)")},
         facts={"resonance_transmission": T_res, "resonance_condition": resonance_condition},
         cross_check=lambda: sampled_check(
             "numeric linear solve of the two-barrier network (numpy)",

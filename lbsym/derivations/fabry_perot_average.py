@@ -8,7 +8,7 @@ import mpmath
 import sympy as sp
 
 from ..averages import phase_average
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, get, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, get, register
 from ._common import barrier_symbols
 
 T1, T2, R1, R2 = sp.symbols("T1 T2 R1 R2", positive=True)
@@ -70,7 +70,9 @@ def build() -> Derivation:
         textbook=textbook,
         reference="Datta (1995), sec. 3.4 (incoherent combination of scatterers); "
                   "Büttiker, IBM J. Res. Dev. 32, 63 (1988)",
+        relations={R1: 1 - T1, R2: 1 - T2},
         ranges={T1: (0, 1), T2: (0, 1)},
+        parts={"in_R": Part(sp.Symbol("<T>"), avg_R, "the average written with reflection probabilities")},
         facts={"average_in_R": avg_R, "series_resistance_difference": series},
         cross_check=cross,
     )

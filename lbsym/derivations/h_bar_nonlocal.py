@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
 from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
 
@@ -159,6 +159,8 @@ def build() -> Derivation:
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 2.5",
         relations=rules,
         ranges={s.symbol: (0, 1) for s in symbols if s.name.startswith("T")},
+        parts={"denominator": Part(sp.Symbol("D"), den, "the cofactor D in the denominator of R"),
+               "numerator": Part(sp.Symbol("N_R"), condition, "the numerator whose zero is R = 0")},
         facts={"vanishing_condition": condition, "factorized_numerator": factorized,
                "equal_transmissions_numerator": equal_lr, "classical_resistance": classical_rnl,
                "onsager_difference": onsager, "denominator": den},

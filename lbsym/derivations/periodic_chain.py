@@ -8,7 +8,7 @@ import numpy as np
 import sympy as sp
 
 from ..algebra import PolarAlgebra
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import series
 from ..scatterers import barrier, propagation
 from ..transfer import transfer_matrix, transfer_power
@@ -81,6 +81,7 @@ def build() -> Derivation:
         topic="Transparency of periodic structures (seed problem 1162404)",
         symbols=(
             SymbolInfo(T1, "transmission probability of one cell", "0 < T1 < 1"),
+            SymbolInfo(R1, "reflection probability of one cell", "R1 = 1 - T1"),
             SymbolInfo(N, "number of cells", "positive integer"),
             SymbolInfo(xi, "half the trace of the cell transfer matrix, cos(q) inside a band",
                        "real; |xi| <= 1 in a band"),
@@ -104,7 +105,9 @@ def build() -> Derivation:
         textbook=textbook,
         reference="Datta (1995), sec. 3.3 and exercise E.3.5; Sprung, Wu, Martorell, "
                   "Am. J. Phys. 61, 1118 (1993)",
+        relations={R1: 1 - T1},
         ranges={T1: (0, 1), xi: (-1, 1), N: (1, 12)},
+        parts={"xi": Part(xi, xi_expr, "half the trace of the cell transfer matrix")},
         facts={"xi": xi_expr, "det_M": det},
         cross_check=cross,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
 
 NAME = "quantum-hall-edges"
@@ -128,6 +128,8 @@ def build() -> Derivation:
         reference="Büttiker, PRB 38, 9375 (1988); Datta, Electronic Transport in Mesoscopic Systems "
                   "(1995), ch. 4; Beenakker and van Houten, Solid State Phys. 44, 1 (1991)",
         ranges={nu: (1, 4)},
+        parts={"R_xx": Part(sp.Symbol("R_xx"), rxx, "longitudinal resistance"),
+               "R_2t": Part(sp.Symbol("R_2t"), r2t, "two-terminal resistance")},
         facts={"R_xx": rxx, "R_xy_other_pair": rxy2, "R_two_terminal": r2t,
                "gate_R_xx": g_rxx, "gate_R_xx_upper": g_upper, "gate_R_xy_left": g_rxy_left,
                "gate_R_xy_right": g_rxy_right, "gate_R_diagonal": g_diag, "gate_R_two_terminal": g_r2t,

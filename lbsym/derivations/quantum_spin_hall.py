@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
 
 NAME = "quantum-spin-hall"
@@ -108,6 +108,9 @@ def build() -> Derivation:
         textbook=textbook,
         reference="Roth et al., Science 325, 294 (2009); König et al., Science 318, 766 (2007); "
                   "Büttiker, Science 325, 278 (2009)",
+        parts={"R_2t": Part(sp.Symbol("R_2t"), r2t, "two-terminal resistance of the four-terminal device"),
+               "R_13_13": Part(sp.Symbol("R_13_13"), r13, "two-terminal resistance between contacts 1 and 3"),
+               "R_14_14": Part(sp.Symbol("R_14_14"), hb_2t, "two-terminal resistance of the six-terminal Hall bar")},
         facts={"R_two_terminal": r2t, "R_two_terminal_textbook": 3 * h / (4 * e**2),
                "R_13_13": r13, "R_13_24": r13_24,
                "hall_bar_R_14_14": hb_2t, "hall_bar_R_14_23": hb_23},

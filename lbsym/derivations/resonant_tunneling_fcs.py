@@ -11,7 +11,7 @@ import sympy as sp
 from ..constants import h
 from ..counting import (breit_wigner, breit_wigner_cgf, cumulants, gillespie_counts, lam,
                         rate_matrix, sample_cumulants, sequential_cgf)
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 
 GL, GR = sp.symbols("Gamma_L Gamma_R", positive=True)
 t = sp.Symbol("t", positive=True)
@@ -99,7 +99,7 @@ def build() -> Derivation:
             SymbolInfo(GL, "tunnelling rate through the left barrier (sequential: rate; coherent: "
                        "partial width, energy)", "Gamma_L > 0"),
             SymbolInfo(GR, "tunnelling rate through the right barrier", "Gamma_R > 0"),
-            SymbolInfo(t, "measuring time", "t > 0"),
+            SymbolInfo(t, "measuring time", "t > 0", unit="s"),
             SymbolInfo(lam, "counting field on the jumps into the right lead", "real"),
             SymbolInfo(F, "Fano factor kappa_2 / kappa_1", "1/2 <= F <= 1"),
             SymbolInfo(E0, "resonance energy (coherent case)", "real"),
@@ -128,6 +128,11 @@ def build() -> Derivation:
         reference="Bagrets and Nazarov, PRB 67, 085316 (2003); Chen and Ting, PRB 43, 4534 (1991); "
                   "Davies et al., PRB 46, 9620 (1992); Levitov, Lee and Lesovik, J. Math. Phys. 37, "
                   "4845 (1996)",
+        parts={"kappa_1": Part(sp.Symbol("kappa_1"), k1, "mean transferred charge in time t (sequential)"),
+               "kappa_2": Part(sp.Symbol("kappa_2"), k2, "second cumulant in time t (sequential)"),
+               "kappa_3": Part(sp.Symbol("kappa_3"), k3, "third cumulant in time t (sequential)"),
+               "skewness": Part(sp.Symbol("kappa_3/kappa_1"), F3, "third cumulant over the mean"),
+               "cgf": Part(sp.Symbol("ln_chi"), seq, "cumulant generating function (sequential)")},
         facts={
             "cgf_sequential": seq,
             "cumulants_sequential": (k1, k2, k3),

@@ -8,7 +8,7 @@ import mpmath
 import sympy as sp
 
 from ..constants import e, h, k_B
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
 
 S = sp.Symbol("S", positive=True)
@@ -75,8 +75,8 @@ def build() -> Derivation:
         symbols=(
             SymbolInfo(S, "zero-frequency current noise, symmetrized, Schottky normalization (Poisson: S = 2eI)",
                        "S >= 0"),
-            SymbolInfo(V, "bias voltage, mu_L - mu_R = eV", "real"),
-            SymbolInfo(Theta, "temperature of both reservoirs", "Theta > 0"),
+            SymbolInfo(V, "bias voltage, mu_L - mu_R = eV", "real", unit="V"),
+            SymbolInfo(Theta, "temperature of both reservoirs", "Theta > 0", unit="K"),
             SymbolInfo(N, "number of spin-resolved channels", "positive integer"),
             SymbolInfo(sp.Symbol("T"), "transmission eigenvalue T_n of channel n (T[n]); "
                        "eigenvalue of t^dagger t", "0 <= T_n <= 1"),
@@ -109,6 +109,9 @@ def build() -> Derivation:
         textbook=textbook,
         reference="Blanter and Büttiker, Phys. Rep. 336, 1 (2000), eqs. (60)-(62); "
                   "Lesovik, JETP Lett. 49, 592 (1989); Büttiker, PRL 65, 2901 (1990)",
+        parts={"fano": Part(sp.Symbol("F"), F_expr, "Fano factor S/(2e|I|) at zero temperature"),
+               "thermal": Part(sp.Symbol("S_th"), thermal, "equilibrium (V = 0) noise: Johnson-Nyquist"),
+               "finite_temperature": Part(sp.Symbol("S"), finite, "noise at any temperature and voltage")},
         facts={
             "finite_temperature": finite,
             "thermal_limit": thermal,

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..noise import V, fano, noise_matrix, transmission_eigenvalues, transmission_traces
 from ..scatterers import barrier
 from ..smatrix import SMatrix
@@ -130,7 +130,7 @@ def build() -> Derivation:
             SymbolInfo(theta, "angle between the impurity's spin axis and the leads' quantization "
                        "axis (spin-flip angle)", "real"),
             SymbolInfo(F, "Fano factor S/2eI at zero temperature", "0 <= F <= 1"),
-            SymbolInfo(V, "bias voltage", "real"),
+            SymbolInfo(V, "bias voltage", "real", unit="V"),
         ]),
         steps=(
             Step("In its own spin basis (+n, -n) the impurity is two independent barriers p, m; "
@@ -156,6 +156,8 @@ def build() -> Derivation:
                   "(1992); Mishchenko, PRB 68, 100409 (2003)",
         relations=dict(S.relations),
         ranges={Tp: (0, 1), Tm: (0, 1)},
+        parts={"noise": Part(sp.Symbol("S"), noise, "zero-temperature shot noise"),
+               "flip": Part(sp.Symbol("P_flip"), flip, "spin-flip probability")},
         facts={
             "smatrix": S,
             "spin_flip_probability": flip,

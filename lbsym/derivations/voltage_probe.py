@@ -34,7 +34,7 @@ import sympy as sp
 
 from ..algebra import polar_parts
 from ..averages import phase_average
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, get, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, get, register
 from ..errors import LbsymError
 from ..network import Network
 from ..numeric import network_smatrix
@@ -439,8 +439,10 @@ def build() -> Derivation:
         textbook=textbook,
         reference="Büttiker, PRB 33, 3020 (1986); Büttiker, IBM J. Res. Dev. 32, 63 (1988); "
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 3.5",
-        relations=rules,
-        ranges={**{s: (0, 1) for s in T.free_symbols}},
+        relations={**rules, **TO_T},
+        ranges={**{s: (0, 1) for s in T.free_symbols}, T1: (0, 1), T2: (0, 1)},
+        parts={"incoherent": Part(sp.Symbol("R_inc"), incoherent, "resistance of the fully incoherent path through the probe"),
+               "coherent": Part(sp.Symbol("G_coh"), coherent["one"], "the coherent limit")},
         facts={"incoherent_resistance": incoherent, "probe_decoupled": probe_decoupled,
                "coherent_limit": coherent["one"], "model_transmissions": Tm,
                "buttiker_probe": m1, "pure_dephasing": m2, "dephasing_table": table},

@@ -34,7 +34,7 @@ import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
 from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
 
@@ -437,6 +437,8 @@ def build() -> Derivation:
                   "Datta, Electronic Transport in Mesoscopic Systems (1995), sec. 2.5",
         relations=rules,
         ranges={s.symbol: (0, 1) for s in symbols if s.name.startswith("T")},
+        parts={"denominator": Part(sp.Symbol("D"), den, "the cofactor D in the denominator of R"),
+               "numerator": Part(sp.Symbol("N_R"), num, "the balance numerator (R = 0 when it vanishes)")},
         facts={"balance_numerator": num, "balance_condition": balance, "denominator": den,
                "onsager_difference": onsager,
                "classical_resistance": classical, "classical_resistance_conductances": r_cl_g,
