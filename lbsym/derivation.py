@@ -160,8 +160,11 @@ class Derivation:
                     point[s] = 0.2 + 2.8 * rng.random()
                 else:
                     point[s] = -3.1 + 6.2 * rng.random()
-            for k, v in self.relations.items():
-                point[k] = float(v.subs(point))
+            try:
+                for k, f, args in _relation_functions(tuple(self.relations.items())):
+                    point[k] = float(f(*[point[a] for a in args]))
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                continue
             if all(float(self.ranges[k][0]) <= point[k] <= float(self.ranges[k][1])
                    for k in self.relations if k in self.ranges):
                 break
@@ -264,6 +267,29 @@ class Derivation:
         lines += ["", f"Result: {sp.sstr(self.lhs)} = {sp.sstr(self.result)}", "",
                   f"Reference: {self.reference}"]
         return "\n".join(lines)
+
+
+@lru_cache(maxsize=256)
+def _relation_functions(relations: tuple) -> list:
+    """Compiled relations (float arithmetic), in an order where each uses only known values."""
+    out, known = [], set()
+    pending = list(relations)
+    keys = {k for k, _ in relations}
+    for _ in range(len(pending) + 1):
+        rest = []
+        for k, v in pending:
+            args = sorted(v.free_symbols, key=lambda s: s.name)
+            if any(a in keys and a not in known for a in args):
+                rest.append((k, v))
+                continue
+            out.append((k, sp.lambdify(args, v, modules="math"), args))
+            known.add(k)
+        pending = rest
+        if not pending:
+            break
+    if pending:  # pragma: no cover - cyclic relations
+        raise ValueError("cyclic relations")
+    return out
 
 
 # ------------------------------------------------------------------ registry
