@@ -90,3 +90,50 @@ def test_installed_command_runs_from_any_directory(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lbsym.cli", "list"], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "periodic-chain" in proc.stdout
+
+
+BAD_INPUTS = [
+    (["eval", "fabry-perot", "T1=0.5", "T2=0.5", "theta=0", "R1=0.9", "R2=0.9"], "contradicts"),
+    (["eval", "periodic-chain", "N=2.5", "T1=0.5", "xi=0.3"], "integer"),
+    (["eval", "aharonov-bohm-ring", "Phi0=0", "Phi=1", "epsilon=0.3", "theta=1"], "positive"),
+    (["eval", "brouwer-pump", "A1=0.1", "A2=0.1", "T=0.01", "epsilon1=1", "epsilon2=1", "k=1",
+      "d=3", "phi1=0", "phi2=1"], "contradicts"),
+    (["eval", "fabry-perot", "T1=" + "9" * 300], "too long"),
+    (["plot", "fabry-perot", "-o", "/tmp"], "folder"),
+    (["plot", "fabry-perot", "-o", "x"], "must end in"),
+    (["plot", "fabry-perot", "-o", ""], "empty"),
+    (["plot", "fabry-perot", "-o", "/nonexistent-folder/x.png"], "does not exist"),
+    (["plot", "fabry-perot", "-o", "x.jpg2"], "must end in"),
+    (["plot", "no-such-derivation", "-o", "x.png"], "unknown derivation"),
+    (["book", "-o", "/proc/b.tex"], "cannot write"),
+    (["check", "fabry-perot", "x" * 10_000], "too long"),
+    (["check", "fabry-perot", "T1 + " + "y" * 1900], "unknown name"),
+    (["check", "fabry-perot", "T1 +"], "end of the input"),
+    (["check", "fabry-perot", r"\int x", "--latex"], "unknown LaTeX command"),
+    (["check", "fabry-perot.nothing", "T1"], "no part"),
+    (["derive", "fabry-perotx"], "unknown derivation"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", BAD_INPUTS)
+def test_bad_input_is_one_short_line_and_exit_2(capsys, argv, fragment):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2, (argv, out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 200, err
+    assert fragment in lines[0] and "Traceback" not in err
+
+
+def test_eval_computes_values_fixed_by_relations(capsys):
+    code, out, _ = run(capsys, "eval", "fabry-perot", "R1=0.5", "R2=0.5", "theta=0")
+    assert code == 0 and out.strip() == "T = 1.00000000000000"
+    code, out, _ = run(capsys, "eval", "quantum-hall-edges", "nu=2", "--digits", "8")
+    assert code == 0 and out.strip() == "R_xy = 12906.404 ohm"
+    code, out, _ = run(capsys, "eval", "counting-statistics.kappa_3", "T=1/4")
+    assert code == 0 and out.strip() == "kappa_3 = 0.0937500000000000"  # (1/4)(3/4)(1/2)
+
+
+def test_a_hanging_answer_is_answered(capsys):
+    assert main(["check", "fabry-perot", "(T1+T2+R1+R2+theta)^900"]) == 1
+    assert "not equal" in capsys.readouterr().out
