@@ -1,7 +1,7 @@
 """The ``lbsym`` command.
 
     lbsym list [--json]
-    lbsym derive NAME [--format text|latex|json] [--lattice-check]
+    lbsym derive NAME [--format pretty|text|latex|json] [--lattice-check]
     lbsym eval NAME SYMBOL=VALUE ... [--digits N]
     lbsym check NAME "EXPRESSION" [--latex] [--json]   exit 0 equal, 1 not, 2 bad input
     lbsym plot NAME -o FILE.png
@@ -255,7 +255,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     if args.format == "latex":
         print(_latex_document(d))
     else:
-        print(d.text())
+        print(d.text(pretty=args.format == "pretty"))
     if args.lattice_check:
         rep = d.lattice_check()
         kind = "lattice check"
@@ -361,7 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=_cmd_list)
     q = sub.add_parser("derive", help="derive a result and print it")
     q.add_argument("name")
-    q.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    q.add_argument("--format", choices=("pretty", "text", "latex", "json"), default="pretty",
+                   help="pretty: 2D unicode for a terminal (default); text: one line per "
+                        "expression, for scripts")
     q.add_argument("--lattice-check", action="store_true",
                    help="compare with the tight-binding solver (or an independent numeric route)")
     q.set_defaults(func=_cmd_derive)

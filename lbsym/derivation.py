@@ -252,20 +252,54 @@ class Derivation:
             out["lattice_check"] = rep.as_dict() if rep else None
         return out
 
-    def text(self) -> str:
-        """Plain-text rendering: title, symbols, steps and result."""
+    def text(self, pretty: bool = False, width: int | None = None) -> str:
+        """Rendering for a terminal: title, symbols, steps, result, parts.
+
+        ``pretty`` uses sympy's unicode 2D printer within ``width`` columns
+        (a too-wide result names its large sums, as a paper does); otherwise
+        every expression is one line (``a = b``, matrices as nested lists).
+        """
+        import textwrap
+
+        from .display import one_line, pretty_equation, pretty_expr, terminal_width
+
+        width = width or terminal_width()
+
+        def wrap(text: str, indent: str) -> list[str]:
+            if not pretty:
+                return [indent + text]
+            return textwrap.wrap(text, width, initial_indent=indent,
+                                 subsequent_indent=" " * len(indent)) or [indent]
+
+        def show(x) -> list[str]:
+            if not pretty:
+                return ["   " + one_line(x)]
+            block = (pretty_equation(x.lhs, x.rhs, width - 3) if isinstance(x, sp.Equality)
+                     else pretty_expr(x, width - 3))
+            return ["   " + line for line in block.splitlines()]
+
         lines = [f"{self.title}  [{self.name}]", ""]
         lines.append("Symbols:")
         for s in self.symbols:
             extra = f" ({s.assumptions})" if s.assumptions else ""
-            lines.append(f"  {s.name}: {s.meaning}{extra}")
+            lines += wrap(f"{s.name}: {s.meaning}{extra}", "  ")
         lines.append("")
         for i, st in enumerate(self.steps, 1):
-            lines.append(f"{i}. {st.text}")
+            lines += wrap(st.text, f"{i}. ")
             if st.expr is not None:
-                lines.append("   " + sp.sstr(st.expr))
-        lines += ["", f"Result: {sp.sstr(self.lhs)} = {sp.sstr(self.result)}", "",
-                  f"Reference: {self.reference}"]
+                lines += show(st.expr)
+        lines.append("")
+        if pretty:
+            lines.append("Result:")
+            lines += ["   " + x for x in pretty_equation(self.lhs, self.result,
+                                                         width - 3).splitlines()]
+        else:
+            lines.append(f"Result: {one_line(self.lhs)} = {one_line(self.result)}")
+        if self.parts:
+            lines += ["", f"Parts (lbsym check {self.name}.PART ...):"]
+            for key, part in self.parts.items():
+                lines += wrap(f"{key}: {one_line(part.lhs)}, {part.meaning}", "  ")
+        lines += [""] + wrap(f"Reference: {self.reference}", "")
         return "\n".join(lines)
 
 

@@ -29,11 +29,32 @@ class LbsymLatexPrinter(LatexPrinter):
         name = expr.name
         if name in _NAMES:
             return _NAMES[name]
+        if name.startswith("<") and name.endswith(">") and len(name) > 2:
+            inner = self._print_Symbol(sp.Symbol(name[1:-1]))
+            return rf"\langle {inner}\rangle"
+        if name.startswith("ln_") and len(name) > 3:
+            return r"\ln " + self._print_Symbol(sp.Symbol(name[3:]))
         if "_" in name:
-            base, sub = name.split("_", 1)
+            base, *subs = name.split("_")
             base_tex = super()._print_Symbol(sp.Symbol(base))
-            return f"{base_tex}_{{{sub}}}"
+            return f"{base_tex}_{{{','.join(_subscript(x) for x in subs)}}}"
         return super()._print_Symbol(expr, style=style)
+
+
+def _subscript(sub: str) -> str:
+    """A subscript as papers set it: indices italic, words upright (G_eff, S_th, R_2t)."""
+    if sub in _GREEK:
+        return "\\" + sub
+    word = len(sub) >= 3 and sub.isalpha()
+    mixed = any(c.isdigit() for c in sub) and any(c.isalpha() for c in sub)
+    if word or mixed or sub in ("th",):
+        return rf"\mathrm{{{sub}}}"
+    return sub
+
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda", "mu",
+          "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma",
+          "Delta", "Theta", "Lambda", "Phi", "Psi", "Omega", "Sigma"}
 
 
 def _merge_roots(expr: sp.Expr) -> sp.Expr:

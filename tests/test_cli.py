@@ -137,3 +137,15 @@ def test_eval_computes_values_fixed_by_relations(capsys):
 def test_a_hanging_answer_is_answered(capsys):
     assert main(["check", "fabry-perot", "(T1+T2+R1+R2+theta)^900"]) == 1
     assert "not equal" in capsys.readouterr().out
+
+
+def test_derive_prints_2d_by_default_and_one_line_with_format_text(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "90")
+    code, out, _ = run(capsys, "derive", "h-bar-nonlocal")
+    assert code == 0 and "Eq(" not in out and "Matrix([" not in out
+    assert "─" in out and "with" in out and "\nD = " in out.replace("   D = ", "\nD = ")
+    assert max(len(line) for line in out.splitlines()) <= 90
+    code, out, _ = run(capsys, "derive", "fabry-perot", "--format", "text")
+    assert code == 0 and "Eq(" not in out and "Matrix([" not in out
+    assert "Result: T = T1*T2/" in out and "θ" not in out
+    assert "resonance: T_res" in out  # the parts a student can check

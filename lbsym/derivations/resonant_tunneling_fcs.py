@@ -131,7 +131,7 @@ def build() -> Derivation:
         parts={"kappa_1": Part(sp.Symbol("kappa_1"), k1, "mean transferred charge in time t (sequential)"),
                "kappa_2": Part(sp.Symbol("kappa_2"), k2, "second cumulant in time t (sequential)"),
                "kappa_3": Part(sp.Symbol("kappa_3"), k3, "third cumulant in time t (sequential)"),
-               "skewness": Part(sp.Symbol("kappa_3/kappa_1"), F3, "third cumulant over the mean"),
+               "skewness": Part(sp.Symbol("kappa_3") / sp.Symbol("kappa_1"), F3, "third cumulant over the mean"),
                "cgf": Part(sp.Symbol("ln_chi"), seq, "cumulant generating function (sequential)")},
         facts={
             "cgf_sequential": seq,

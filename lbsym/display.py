@@ -1,0 +1,108 @@
+"""Terminal renderings of results: sympy's unicode pretty printer, and one-line text.
+
+:func:`pretty_equation` prints ``lhs = rhs`` in 2D (fractions, subscripts,
+roots) within a given width.  A result too wide for the terminal is printed
+the way a paper prints it: a large sum in the denominator (or numerator) is
+named ``D`` (``N``) and defined below, its terms wrapped over lines.
+:func:`one_line` is the plain form for scripts: ``lhs = rhs``, matrices as
+nested lists, never ``Eq(...)`` or ``Matrix([...])``.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import sympy as sp
+
+__all__ = ["pretty_equation", "pretty_expr", "one_line", "terminal_width"]
+
+
+def terminal_width(default: int = 100) -> int:
+    """Columns of the terminal (``default`` when output is not a terminal)."""
+    return max(40, shutil.get_terminal_size((default, 24)).columns)
+
+
+def _pretty(x, width: int | None = None) -> str:
+    return sp.pretty(x, use_unicode=True, wrap_line=width is not None,
+                     num_columns=width or 10_000)
+
+
+def _width(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def one_line(x) -> str:
+    """Plain one-line text: ``a = b`` for equations, nested lists for matrices."""
+    if isinstance(x, sp.Equality):
+        return f"{one_line(x.lhs)} = {one_line(x.rhs)}"
+    if isinstance(x, sp.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(sp.sstr(v) for v in x.row(i)) + "]"
+                               for i in range(x.rows)) + "]"
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join(one_line(v) for v in x) + "]"
+    return sp.sstr(x)
+
+
+def _wrapped_sum(name: str, terms: list[sp.Expr], width: int) -> str | None:
+    """``name = t1 + t2 + ...`` over several lines, each within ``width``."""
+    pieces = [_pretty(t) for t in terms]
+    if any("\n" in p for p in pieces):
+        return None
+    lead = f"{name} = "
+    lines, line = [], lead
+    for i, p in enumerate(pieces):
+        if i == 0:
+            token = p
+        elif p.startswith("-"):
+            token = " - " + p[1:]
+        else:
+            token = " + " + p
+        if len(line) + len(token) > width and line.strip() not in ("", name + " ="):
+            lines.append(line)
+            line = " " * (len(lead) - 2) + token.lstrip()
+            if not token.lstrip().startswith(("+", "-")):
+                line = " " * len(lead) + token.lstrip()
+        else:
+            line += token
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def pretty_expr(x, width: int | None = None) -> str:
+    """One expression (or equation, matrix) in 2D within ``width`` columns."""
+    width = width or terminal_width()
+    text = _pretty(x)
+    return text if _width(text) <= width else _pretty(x, width)
+
+
+def pretty_equation(lhs: sp.Expr, rhs: sp.Expr, width: int | None = None) -> str:
+    """``lhs = rhs`` in 2D; a too-wide result names its large sums (D, N) as a paper does."""
+    width = width or terminal_width()
+    eq = sp.Eq(lhs, rhs, evaluate=False)
+    text = _pretty(eq)
+    if _width(text) <= width:
+        return text
+    num, den = sp.fraction(sp.factor_terms(rhs))
+    taken = {s.name for s in rhs.free_symbols} | {getattr(lhs, "name", "")}
+    defs: list[tuple[str, sp.Expr]] = []
+    repl: dict[sp.Expr, sp.Symbol] = {}
+    for part, base in ((den, "D"), (num, "N")):
+        for f in sp.Mul.make_args(part):
+            f0 = f.base if isinstance(f, sp.Pow) else f
+            if isinstance(f0, sp.Add) and _width(_pretty(f0)) > width // 2 and f0 not in repl:
+                name = base if base not in taken else base + "_1"
+                k = 1
+                while name in taken:
+                    k += 1
+                    name = f"{base}_{k}"
+                taken.add(name)
+                repl[f0] = sp.Symbol(name)
+                defs.append((name, f0))
+    if not defs:
+        return _pretty(eq, width)
+    short = (num / den).xreplace(repl)
+    out = [_pretty(sp.Eq(lhs, short, evaluate=False), width), "", "with"]
+    for name, body in defs:
+        wrapped = _wrapped_sum(_pretty(sp.Symbol(name)), list(body.as_ordered_terms()), width)
+        out.append(wrapped if wrapped is not None else _pretty(sp.Eq(sp.Symbol(name), body), width))
+    return "\n".join(out)
