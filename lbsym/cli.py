@@ -234,16 +234,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _latex_document(d: registry.Derivation) -> str:
     """The derivation as an align* block (step texts escaped for \\text{})."""
-    from .book import tex_escape
-    from .latex import latex
+    from .book import _expr_blocks
+    from .latex import display_blocks, prose
 
-    lines = [f"% {d.title} ({d.name}) -- {d.reference}", r"\begin{align*}"]
+    lines = [f"% {d.title} ({d.name}) -- {d.reference}",
+             r"% needs \usepackage{amsmath,graphicx}"]
     for st in d.steps:
-        lines.append(rf"&\text{{{tex_escape(st.text)}}}\\")
+        lines.append(prose(st.text))
         if st.expr is not None:
-            lines.append(f"&{latex(st.expr)}\\\\")
-    lines.append(f"{latex(d.lhs)} &= {latex(d.result)}")
-    lines.append(r"\end{align*}")
+            lines += _expr_blocks(st.expr)
+    lines += display_blocks(d.lhs, d.result)
     return "\n".join(lines)
 
 
@@ -332,7 +332,7 @@ def _cmd_book(args: argparse.Namespace) -> int:
     from .book import write_book
 
     path = _output_path(args.output, (".tex", ".md"))
-    path = write_book(path, checks=not args.no_checks)
+    path = write_book(path, checks=not args.no_checks, figures=not args.no_figures)
     print(f"wrote {path}")
     return 0
 
@@ -387,7 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=_cmd_plot)
     q = sub.add_parser("book", help="every derivation as one document (.tex or .md)")
     q.add_argument("-o", "--output", required=True, help="FILE.tex or FILE.md")
-    q.add_argument("--no-checks", action="store_true", help="skip the cross-check figures")
+    q.add_argument("--no-checks", action="store_true", help="skip the cross-check numbers")
+    q.add_argument("--no-figures", action="store_true",
+                   help="do not draw the figures (drawn with the plot extra installed)")
     q.set_defaults(func=_cmd_book)
     return p
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["latex", "LbsymLatexPrinter"]
+__all__ = ["latex", "LbsymLatexPrinter", "prose", "display_blocks"]
 
 _NAMES = {
     "Phi0": r"\Phi_0",
@@ -74,3 +74,130 @@ def latex(expr: sp.Basic, **settings) -> str:
     if isinstance(expr, sp.Basic):
         expr = _merge_roots(expr)
     return LbsymLatexPrinter(settings).doprint(expr)
+
+
+# ------------------------------------------------------------------ prose
+_PROSE_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda",
+                "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+                "Gamma", "Delta", "Theta", "Lambda", "Phi", "Psi", "Omega", "Sigma"}
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_UNICODE = {"é": r"\'e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a', "θ": r"$\theta$",
+            "φ": r"$\phi$", "ε": r"$\varepsilon$", "Φ": r"$\Phi$", "π": r"$\pi$",
+            "–": "--", "—": "---", "’": "'", "Σ": r"$\Sigma$", "≤": r"$\le$"}
+
+
+def _text_escape(text: str) -> str:
+    out = "".join(_TEX_SPECIAL.get(c, c) for c in text)
+    return "".join(_UNICODE.get(c, c) for c in out)
+
+
+def _math_word(word: str) -> str:
+    """One formula-like word of prose (T_ij, e^{i alpha}, sqrt(R1 R2), theta) as LaTeX."""
+    import re
+
+    def greek(w: str) -> str:
+        return re.sub(r"(?<!\\)\b(" + "|".join(sorted(_PROSE_GREEK, key=len, reverse=True)) + r")\b",
+                      lambda m: "\\" + m.group(1) + " ", w).strip()
+
+    w = re.sub(r"sqrt\(([^()]*)\)", lambda m: r"\sqrt{" + m.group(1) + "}", word)
+    w = re.sub(r"\bsum(?=_)", lambda m: r"\sum", w)
+    w = re.sub(r"\^\{([^{}]*)\}", lambda m: "^{" + greek(m.group(1)) + "}", w)
+    w = re.sub(r"_\{([^{}]*)\}", lambda m: "_{" + m.group(1) + "}", w)
+    w = re.sub(r"_([A-Za-z0-9]+)", lambda m: "_{" + m.group(1) + "}", w)
+    w = re.sub(r"\^([A-Za-z0-9]+)", lambda m: "^{" + m.group(1) + "}", w)
+    w = re.sub(r"\b([A-Za-z])([0-9]+)\b", lambda m: m.group(1) + "_{" + m.group(2) + "}", w)
+    return greek(w)
+
+
+def prose(text: str) -> str:
+    """A step's sentence for LaTeX: words escaped, formula-like pieces typeset.
+
+    Pieces with a sub- or superscript (``T_ij``, ``e^{i alpha}``, ``R_{10,32}``),
+    ``sqrt(...)`` and lone Greek names (``theta``) become inline math; the
+    rest is escaped text, so no ``^`` or ``_`` ends up in ``\\text{}``.
+    """
+    import re
+
+    piece = re.compile(
+        r"sqrt\([^()]*\)"
+        r"|[A-Za-z0-9']+(?:(?:_\{[^{}]*\}|_[A-Za-z0-9]+|\^\{[^{}]*\}|\^[A-Za-z0-9]+))+"
+        r"|\b(?:" + "|".join(sorted(_PROSE_GREEK, key=len, reverse=True)) + r")\b")
+    out, pos = [], 0
+    for m in piece.finditer(text):
+        out.append(_text_escape(text[pos:m.start()]))
+        out.append("$" + _math_word(m.group(0)) + "$")
+        pos = m.end()
+    out.append(_text_escape(text[pos:]))
+    return "".join(out)
+
+
+# --------------------------------------------------------------- displays
+_MAX_CHARS = 110  # LaTeX source characters of one display line (about a text width)
+
+
+def _visible(tex: str) -> int:
+    import re
+
+    t = re.sub(r"\\(left|right|frac|sqrt|cdot|mathrm|operatorname)", "", tex)
+    t = re.sub(r"[{}]", "", t)
+    return len(t)
+
+
+def _chunks(terms: list[str], limit: int) -> list[str]:
+    lines, line = [], ""
+    for i, t in enumerate(terms):
+        token = t if i == 0 else (" " + t if t.startswith("-") else " + " + t)
+        if line and _visible(line + token) > limit:
+            lines.append(line)
+            line = token.strip()
+        else:
+            line += token
+    lines.append(line)
+    return lines
+
+
+def display_blocks(lhs, rhs, limit: int = _MAX_CHARS) -> list[str]:
+    """``lhs = rhs`` as LaTeX display(s) that fit a page.
+
+    A short equation is one ``\\[ ... \\]``.  A long one names its large sums
+    (D in the denominator, N in the numerator) and defines them below, each
+    broken after whole terms in a ``multline*``: as a paper prints it.
+    """
+    head = latex(lhs) + " = " if lhs is not None else ""
+    body = latex(rhs)
+    if _visible(head + body) <= limit or not isinstance(rhs, sp.Expr):
+        return [rf"\[ {head}{body} \]"]
+    num, den = sp.fraction(sp.factor_terms(rhs))
+    taken = {s.name for s in rhs.free_symbols}
+    repl, defs = {}, []
+    for part, base in ((den, "D"), (num, "N")):
+        for f in sp.Mul.make_args(part):
+            f0 = f.base if isinstance(f, sp.Pow) else f
+            if isinstance(f0, sp.Add) and _visible(latex(f0)) > limit // 3 and f0 not in repl:
+                name, k = base, 1
+                while name in taken:
+                    k += 1
+                    name = f"{base}_{k}"
+                taken.add(name)
+                repl[f0] = sp.Symbol(name)
+                defs.append((name, f0))
+    blocks = []
+    if defs:
+        short = (num / den).xreplace(repl)
+        blocks.append(rf"\[ {head}{latex(short)} \]")
+        blocks.append(r"\noindent with")
+    else:
+        defs = [(None, rhs)]
+    for name, f in defs:
+        lead = (latex(sp.Symbol(name)) + " = ") if name else head
+        terms = [latex(t) for t in (f.as_ordered_terms() if isinstance(f, sp.Add) else [f])]
+        if _visible(lead + " + ".join(terms)) <= limit:
+            blocks.append(rf"\[ {lead}{' + '.join(terms).replace('+ -', '- ')} \]")
+            continue
+        lines = _chunks(terms, limit)
+        blocks.append("\\begin{multline*}\n" + lead + " \\\\\n".join(lines)
+                      + "\n\\end{multline*}")
+    return blocks

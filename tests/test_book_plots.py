@@ -45,13 +45,31 @@ def test_tex_compiles(tmp_path, tex):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "book.pdf").stat().st_size > 10_000
+    log = (tmp_path / "book.log").read_text(encoding="utf-8", errors="replace")
+    assert "Overfull \\hbox" not in log, log[log.find("Overfull"):][:500]
+
+
+def test_tex_typesets_prose_math_and_breaks_long_results(tex):
+    assert r"\tableofcontents" in tex and "seed problem" not in tex
+    assert r"$e^{i \alpha}$" in tex and r"\text{" not in tex
+    assert r"R_{10,32}" in tex and "R_{10_32}" not in tex
+    assert r"\begin{multline*}" in tex and r"\noindent with" in tex  # the H-bar's D
+
+
+def test_book_with_figures(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    assert main(["book", "-o", str(tmp_path / "b.md"), "--no-checks"]) == 0
+    md = (tmp_path / "b.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(images) >= 10 and all((tmp_path / i).stat().st_size > 5000 for i in images)
+    assert "\\|" in md or "|" not in "".join(registry.get(n).title for n in registry.names())
 
 
 def test_markdown_contains_every_derivation(tmp_path, capsys):
     md = book_markdown(checks=False)
     for name in registry.names():
         assert f"(`{name}`)" in md
-    assert main(["book", "-o", str(tmp_path / "book.md"), "--no-checks"]) == 0
+    assert main(["book", "-o", str(tmp_path / "book.md"), "--no-checks", "--no-figures"]) == 0
     assert (tmp_path / "book.md").read_text(encoding="utf-8") == md
     assert main(["book", "-o", str(tmp_path / "book.pdf")]) == 2
 
@@ -254,7 +272,7 @@ def test_derive_latex_output_compiles_for_every_derivation(tmp_path):
     from lbsym.cli import _latex_document
 
     blocks = [_latex_document(registry.get(n)) for n in registry.names()]
-    doc = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[T1]{fontenc}\n"
+    doc = ("\\documentclass{article}\n\\usepackage{amsmath,graphicx}\n\\usepackage[T1]{fontenc}\n"
            "\\usepackage[utf8]{inputenc}\n\\allowdisplaybreaks\n\\begin{document}\n"
            + "\n\n".join(blocks) + "\n\\end{document}\n")
     (tmp_path / "derive.tex").write_text(doc, encoding="utf-8")

@@ -64,7 +64,7 @@ def build() -> Derivation:
     return Derivation(
         name="aharonov-bohm-ring",
         title="Aharonov-Bohm ring: flux-periodic transmission",
-        topic="Aharonov-Bohm effect in a one-channel ring (seed problem 1162389)",
+        topic="Aharonov-Bohm effect in a one-channel ring",
         symbols=(
             SymbolInfo(eps, "coupling of the leads to the ring at each junction", "0 < epsilon < 1/2"),
             SymbolInfo(theta, "phase k l accumulated along each arm (equal arms)", "real"),

@@ -338,7 +338,7 @@ def build() -> Derivation:
     return _PumpDerivation(
         name=NAME,
         title=TITLE,
-        topic="Adiabatic quantum pumping, Brouwer's formula (seed problem 1162394)",
+        topic="Adiabatic quantum pumping, Brouwer's formula",
         symbols=(
             SymbolInfo(e1, "on-site energy of impurity 1 (site 0; a gate voltage), centre of the cycle",
                        "real, units of the hopping"),

@@ -88,7 +88,7 @@ def build() -> Derivation:
     return Derivation(
         name="counting-statistics",
         title="Full counting statistics: binomial cumulants to any order",
-        topic="Counting statistics of a coherent conductor (seed problem 1162418)",
+        topic="Counting statistics of a coherent conductor",
         symbols=(
             SymbolInfo(T, "transmission eigenvalue of the channel", "0 < T < 1"),
             SymbolInfo(M, "number of attempts eVt/h in the measuring time t (zero temperature)", "M > 0"),

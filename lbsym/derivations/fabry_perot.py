@@ -72,7 +72,7 @@ def build() -> Derivation:
     return Derivation(
         name="fabry-perot",
         title="Fabry-Pérot double barrier: resonant transmission",
-        topic="Resonant tunnelling (seed problem 1162408)",
+        topic="Resonant tunnelling",
         symbols=tuple(barrier_symbols(1, 2) + [
             SymbolInfo(theta, "round-trip phase between the barriers, 2kL + reflection phases", "real"),
             SymbolInfo(k, "wave number", "k > 0"),

@@ -53,7 +53,7 @@ def build() -> Derivation:
     return Derivation(
         name="fabry-perot-average",
         title="Phase-averaged Fabry-Pérot: resistances add classically",
-        topic="Loss of resonance by phase averaging (seed problem 1162408)",
+        topic="Loss of resonance by phase averaging",
         symbols=tuple(barrier_symbols(1, 2) + [
             SymbolInfo(theta, "round-trip phase between the barriers", "averaged over [0, 2 pi)")]),
         steps=(

@@ -121,7 +121,7 @@ def build() -> Derivation:
     return Derivation(
         name=NAME,
         title=TITLE,
-        topic="Four-terminal H-shaped conductor, nonlocal voltage (seed problem 1162397)",
+        topic="Four-terminal H-shaped conductor, nonlocal voltage",
         symbols=symbols,
         steps=(
             Step("Terminals: 0 left-bottom, 1 left-top, 2 right-bottom, 3 right-top.  The currents "

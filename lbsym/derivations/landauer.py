@@ -60,7 +60,7 @@ def build() -> Derivation:
     return Derivation(
         name="landauer",
         title="Landauer formula and the conductance quantum",
-        topic="Conduction is transmission (seed problem 1162380)",
+        topic="Conduction is transmission",
         symbols=(
             SymbolInfo(g_s, "spin degeneracy (2 without a Zeeman field, 1 per spin-resolved channel)",
                        "g_s in {1, 2}"),

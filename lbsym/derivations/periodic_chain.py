@@ -78,7 +78,7 @@ def build() -> Derivation:
     return Derivation(
         name="periodic-chain",
         title="Periodic chain of N identical cells: Chebyshev transmission",
-        topic="Transparency of periodic structures (seed problem 1162404)",
+        topic="Transparency of periodic structures",
         symbols=(
             SymbolInfo(T1, "transmission probability of one cell", "0 < T1 < 1"),
             SymbolInfo(R1, "reflection probability of one cell", "R1 = 1 - T1"),

@@ -94,7 +94,7 @@ def build() -> Derivation:
     return Derivation(
         name="resonant-tunneling-fcs",
         title="Resonant tunnelling: charge-transfer statistics of a double barrier",
-        topic="Counting statistics of resonant tunnelling (seed problem 1162416)",
+        topic="Counting statistics of resonant tunnelling",
         symbols=(
             SymbolInfo(GL, "tunnelling rate through the left barrier (sequential: rate; coherent: "
                        "partial width, energy)", "Gamma_L > 0"),

@@ -71,7 +71,7 @@ def build() -> Derivation:
     return Derivation(
         name="shot-noise",
         title="Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover",
-        topic="Shot noise of a coherent conductor (seed problem 1162410)",
+        topic="Shot noise of a coherent conductor",
         symbols=(
             SymbolInfo(S, "zero-frequency current noise, symmetrized, Schottky normalization (Poisson: S = 2eI)",
                        "S >= 0"),

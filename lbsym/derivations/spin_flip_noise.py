@@ -125,7 +125,7 @@ def build() -> Derivation:
     return Derivation(
         name="spin-flip-noise",
         title="Shot noise with spin-flip scattering",
-        topic="Noise with spin-flip scattering (seed problem 1162370)",
+        topic="Noise with spin-flip scattering",
         symbols=tuple(barrier_symbols("p", "m") + [
             SymbolInfo(theta, "angle between the impurity's spin axis and the leads' quantization "
                        "axis (spin-flip angle)", "real"),

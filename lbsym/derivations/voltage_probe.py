@@ -387,7 +387,7 @@ def build() -> Derivation:
     return Derivation(
         name=NAME,
         title=TITLE,
-        topic="Dephasing by a voltage probe (seed problem 1162435)",
+        topic="Dephasing by a voltage probe",
         symbols=tuple([SymbolInfo(Tsym(i, j), f"transmission from terminal {j} to terminal {i}", "T >= 0")
                        for i in (1, 2, 3) for j in (1, 2, 3) if i != j]
                       + barrier_symbols(1, 2)

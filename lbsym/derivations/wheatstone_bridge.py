@@ -373,7 +373,7 @@ def build() -> Derivation:
     return Derivation(
         name=NAME,
         title=TITLE,
-        topic="Quantum Wheatstone bridge (seed problem 1162428)",
+        topic="Quantum Wheatstone bridge",
         symbols=symbols,
         steps=(
             Step("Terminals around the bridge: 0 the source A, 2 the drain B, 1 and 3 the midpoints C and "
