@@ -26,8 +26,12 @@ class Evaluator:
     """A compiled numeric function of named symbols (see module docstring)."""
 
     def __init__(self, expr: Any, *, backend: str = "numpy", digits: int = 15,
-                 si: bool = False) -> None:
+                 si: bool = False, relations: Mapping[Any, Any] | None = None) -> None:
         expr = sp.sympify(expr)
+        for _ in range(len(relations or ()) + 1):  # R1 -> 1 - T1: the user gives T1 only
+            if not relations or not set(relations) & expr.free_symbols:
+                break
+            expr = expr.subs(relations)
         if si:
             expr = expr.subs(SI)
         if backend not in ("numpy", "mpmath"):
@@ -72,8 +76,11 @@ class Evaluator:
 
 
 def evaluator(expr: Any, *, backend: str = "numpy", digits: int = 15,
-              si: bool = False) -> Evaluator:
+              si: bool = False, relations: Mapping[Any, Any] | None = None) -> Evaluator:
     """Compile ``expr`` to a numeric function of its free symbols (sorted by name).
+
+    ``relations`` (e.g. an S-matrix's ``relations``, R1 = 1 - T1) are
+    substituted first, so the function takes only the independent symbols.
 
     Examples
     --------
@@ -85,7 +92,7 @@ def evaluator(expr: Any, *, backend: str = "numpy", digits: int = 15,
     >>> float(f(0.5, 0.5))
     0.25
     """
-    return Evaluator(expr, backend=backend, digits=digits, si=si)
+    return Evaluator(expr, backend=backend, digits=digits, si=si, relations=relations)
 
 
 def evaluate(expr: Any, values: Mapping[str, Any], *, digits: int = 15,
