@@ -334,9 +334,12 @@ def _symbolic_zero(diff: sp.Expr) -> bool:
         return False
     if sp.expand(diff) == 0:
         return True
-    if sp.count_ops(diff) > 400:
+    # over a common denominator the difference is 0 exactly when its numerator
+    # expands to 0: no gcd (cancel) and no simplify(), which can take minutes
+    num, _den = sp.fraction(sp.together(diff))
+    if _expansion_bound(num) > MAX_EXPANSION:
         return False
-    return sp.cancel(sp.together(diff)) == 0  # no simplify(): it can take minutes
+    return sp.expand(num) == 0
 
 
 # ------------------------------------------------------------- diagnosis

@@ -344,6 +344,180 @@ def _voltage_probe() -> dict:
                 panels=panels, grid=(1, 2), figsize=(11, 4.4))
 
 
+def _resistance_axes(title: str) -> dict:
+    return dict(xlabel=r"Fermi energy $E$ (hopping units)", ylabel=r"resistance ($h/e^2$)",
+                title=title)
+
+
+def _quantum_hall_edges() -> dict:
+    """R_xy and R_xx of a lattice Hall bar against E: plateaus h/(nu e^2), nu the edge channels."""
+    from . import lattice as lat
+    from .transport import MultiTerminal
+
+    d = registry.get("quantum-hall-edges")
+    r_xy = evaluator(d.result.subs({sp.Symbol("e", positive=True): 1,
+                                    sp.Symbol("h", positive=True): 1}))
+    r_xx = evaluator(d.parts["R_xx"].expr + sp.Symbol("nu", positive=True, integer=True) * 0)
+    sysh = lat.hall_bar(12, 30, probe_width=5, probe_length=3)
+    energies = np.linspace(-3.3, -1.3, 41)
+    nus, xy, xx = [], [], []
+    for E in energies:
+        S = sysh.smatrix(float(E), {"phi": 0.1})
+        mt = MultiTerminal.from_smatrix(S)
+        nus.append(S.num_modes(0))
+        xy.append(mt.four_terminal_resistance(0, 3, 1, 5))
+        xx.append(mt.four_terminal_resistance(0, 3, 1, 2))
+    nus = np.array(nus)
+    lines = [(r"$R_{xy} = h/(\nu e^2)$, $\nu$ = edge channels of the leads", energies,
+              np.array([float(r_xy(nu=n)) for n in nus])),
+             (r"$R_{xx} = 0$", energies, np.array([float(r_xx()) for _ in nus]) if not r_xx.args
+              else np.zeros_like(energies))]
+    points = [("lattice Hall bar 12x30, flux 0.1 per plaquette: $R_{xy}$", energies, np.array(xy)),
+              ("lattice: $R_{xx}$", energies, np.array(xx))]
+    return dict(**_resistance_axes("Quantum Hall plateaus from edge channels"), lines=lines,
+                points=points, paired=True, ylim=(-0.05, 1.15), legend_loc="below")
+
+
+def _quantum_spin_hall() -> dict:
+    """Helical edge (two time-reversed lattice QH copies of a cross) against E in the nu = 1 window."""
+    from . import lattice as lat
+    from .derivations.quantum_spin_hall import CROSS_ORDER
+    from .transport import MultiTerminal
+
+    d = registry.get("quantum-spin-hall")
+    one = {sp.Symbol("e", positive=True): 1, sp.Symbol("h", positive=True): 1}
+    closed = {"R_14,23": float(d.result.subs(one)), "R_14,14": float(d.parts["R_2t"].expr.subs(one)),
+              "R_13,13": float(d.parts["R_13_13"].expr.subs(one))}
+    sysc = lat.cross(12, 6, field="phi")
+    energies, vals = [], {k: [] for k in closed}
+    for E in np.linspace(-3.3, -2.45, 25):
+        S = sysc.smatrix(float(E), {"phi": 0.1})
+        if S.num_modes(0) != 1:  # the helical model holds for one edge channel per copy
+            continue
+        G = sum(sysc.smatrix(float(E), {"phi": sg * 0.1}).conductance_matrix() for sg in (1, -1))
+        mt = MultiTerminal.from_conductance_matrix(G[np.ix_(CROSS_ORDER, CROSS_ORDER)],
+                                                   leads=(1, 2, 3, 4))
+        energies.append(E)
+        vals["R_14,23"].append(mt.four_terminal_resistance(1, 4, 2, 3))
+        vals["R_14,14"].append(mt.two_terminal_resistance(1, 4))
+        vals["R_13,13"].append(mt.two_terminal_resistance(1, 3))
+    x = np.array(energies)
+    names = {"R_14,23": "nonlocal $R_{14,23} = h/4e^2$", "R_14,14": "two-terminal $R_{14,14} = 3h/4e^2$",
+             "R_13,13": "two-terminal $R_{13,13} = h/e^2$"}
+    lines = [(names[k], x, np.full(len(x), v)) for k, v in closed.items()]
+    tex = {"R_14,23": "$R_{14,23}$", "R_14,14": "$R_{14,14}$", "R_13,13": "$R_{13,13}$"}
+    points = [(f"lattice cross, fields $\\pm$0.1: {tex[k]}", x, np.array(vals[k])) for k in closed]
+    return dict(**_resistance_axes("Quantum spin Hall: helical edge, four terminals"), lines=lines,
+                points=points, paired=True, ylim=(0, 1.3), legend_loc="below")
+
+
+def _multiterminal_lattice(name: str, sysl, energies, params, lead_map) -> tuple:
+    """The closed form fed with lattice T_ij, and MultiTerminal's numeric solve, along a sweep."""
+    from .transport import MultiTerminal
+
+    d = registry.get(name)
+    free = sorted(d.result.free_symbols - {sp.Symbol("e", positive=True),
+                                           sp.Symbol("h", positive=True)}, key=lambda x: x.name)
+    f = sp.lambdify(free, d.result.subs({sp.Symbol("e", positive=True): 1,
+                                         sp.Symbol("h", positive=True): 1}), "numpy")
+    closed, solved = [], []
+    for E, prm in zip(energies, params):
+        G = sysl.smatrix(float(E), prm).conductance_matrix()
+        closed.append(float(f(*[G[int(x.name[1]), int(x.name[2])] for x in free])))
+        solved.append(MultiTerminal.from_conductance_matrix(G).four_terminal_resistance(*lead_map))
+    return np.array(closed), np.array(solved)
+
+
+def _h_bar() -> dict:
+    from . import lattice as lat
+    from .derivations.h_bar_nonlocal import I_SRC, J_SNK, K_V, L_V
+
+    energies = np.linspace(-1.6, -0.2, 29)
+    lines, points = [], []
+    for label, args in (("one-site bridge", (4, 11, 1, 3)), ("3-site bridge", (4, 11, 3, 3))):
+        sysl = lat.hbar(*args, field=0.03)
+        closed, solved = _multiterminal_lattice("h-bar-nonlocal", sysl, energies,
+                                                [None] * len(energies), (I_SRC, J_SNK, K_V, L_V))
+        lines.append((f"closed form with the lattice $T_{{ij}}$: {label}", energies, closed))
+        points.append((f"lattice conductance matrix, solved: {label}", energies, solved))
+    return dict(xlabel=r"Fermi energy $E$ (hopping units)", ylabel=r"$R_{10,32}$ ($h/e^2$)",
+                title="H-bar, flux 0.03: $R_{10,32} = 0$ for a one-site bridge",
+                lines=lines, points=points, paired=True, legend_loc="below")
+
+
+def _wheatstone() -> dict:
+    from .derivations.wheatstone_bridge import DRN, LATTICE_BRIDGES, P, Q, SRC, lattice_bridge
+
+    flux = np.linspace(-0.35, 0.35, 29)
+    lines, points = [], []
+    for label, arms, _balanced in LATTICE_BRIDGES:
+        if label not in ("mirror 1<->3", "asymmetric"):
+            continue
+        sysb = lattice_bridge(arms)
+        closed, solved = _multiterminal_lattice("wheatstone-bridge", sysb, [-0.4] * len(flux),
+                                                [{"phi": float(p)} for p in flux], (SRC, DRN, P, Q))
+        lines.append((f"closed form with the lattice $T_{{ij}}$: {label} bridge", flux, closed))
+        points.append((f"lattice, solved: {label}", flux, solved))
+    return dict(xlabel=r"flux $\phi$ through the loop (units of $\Phi_0$)",
+                ylabel=r"$R_{02,13}$ ($h/e^2$)",
+                title="Wheatstone bridge at $E=-0.4$: mirror-symmetric is balanced at zero flux",
+                lines=lines, points=points, paired=True, guides=[("balance", flux[[0, -1]], [0, 0])],
+                legend_loc="below")
+
+
+def _brouwer_pump() -> dict:
+    from . import lattice as lat
+    from .derivations.brouwer_pump import RESONANT, _pump, square
+    from .pumping import Path as PumpPath
+    from .pumping import line_charge
+
+    d = registry.get("brouwer-pump")
+    q = sp.lambdify(sorted(d.result.subs(d.relations).free_symbols, key=lambda x: x.name),
+                    d.result.subs(d.relations), "numpy")
+    names = [x.name for x in sorted(d.result.subs(d.relations).free_symbols, key=lambda x: x.name)]
+    kk, dd, c1, c2, amp = 1.0, 3, 0.7, -0.4, 0.05
+    dphi = np.linspace(-np.pi, np.pi, 201)
+    vals = dict(A1=amp, A2=amp, d=dd, epsilon1=c1, epsilon2=c2, k=kk, phi1=0.0)
+    line = np.array([q(**{**vals, "phi2": x}) for x in dphi]) if "phi2" in names else None
+    chain = lat.chain({0: "e1", dd: "e2"})
+    E = -2 * np.cos(kk)
+
+    def src(X):
+        return chain.smatrix(E, {"e1": X[0], "e2": X[1]}).data
+
+    xp = np.linspace(-np.pi, np.pi, 13)
+    # charge entering from the left lead = charge pumped into the right lead
+    yp = np.array([line_charge(src, PumpPath.ellipse((c1, c2), (amp, amp), (0.0, float(x))), [0],
+                               nodes=32) for x in xp])
+    panel_a = dict(xlabel=r"phase difference $\phi_2 - \phi_1$",
+                   ylabel=r"pumped charge $Q$ per cycle ($e$), into the right lead",
+                   title=rf"(a) weak pumping, $A_1 = A_2 = {amp}$: bilinear response",
+                   lines=[("closed form (Brouwer, area law)", dphi, line)],
+                   points=[("lattice chain, loop integral of the emissivities", xp, yp)],
+                   paired=True, phase_axis=True, legend_loc="below")
+    a = RESONANT["square"][0]
+    sizes = np.array([6.0, 10.0, 15.0, 20.0, 30.0, 45.0])
+    pump = _pump(RESONANT["k"], RESONANT["d"])
+    qs = np.array([pump.charge(square(a, b), "left", "area") for b in sizes])
+    chain_r = lat.chain({0: "e1", RESONANT["d"]: "e2"})
+    Er = -2 * np.cos(RESONANT["k"])
+
+    def src_r(X):
+        return chain_r.smatrix(Er, {"e1": X[0], "e2": X[1]}).data
+
+    lat_sizes = sizes[[0, 2, 4]]
+    lat_q = np.array([line_charge(src_r, square(a, b), [0], nodes=512) for b in lat_sizes])
+    panel_b = dict(xlabel=r"square cycle $%g \leq \varepsilon_{1,2} \leq b$: upper edge $b$" % a,
+                   ylabel=r"charge per cycle ($e$), from the left lead",
+                   title="(b) strong pumping around $T = 1$: towards one electron",
+                   lines=[("closed form, area integral", sizes, qs)],
+                   points=[("lattice chain, loop integral", lat_sizes, lat_q)], paired=True,
+                   guides=[("quantized: one electron per cycle", sizes[[0, -1]], [1.0, 1.0])],
+                   legend_loc="below")
+    return dict(title="Brouwer pump: two modulated impurities", panels=[panel_a, panel_b],
+                grid=(1, 2), figsize=(11, 4.4))
+
+
 PLOTS = {
     "fabry-perot": _fabry_perot,
     "aharonov-bohm-ring": _ring,
@@ -355,6 +529,11 @@ PLOTS = {
     "resonant-tunneling-fcs": _resonant_fcs,
     "spin-flip-noise": _spin_flip_noise,
     "voltage-probe": _voltage_probe,
+    "quantum-hall-edges": _quantum_hall_edges,
+    "quantum-spin-hall": _quantum_spin_hall,
+    "h-bar-nonlocal": _h_bar,
+    "wheatstone-bridge": _wheatstone,
+    "brouwer-pump": _brouwer_pump,
 }
 
 
@@ -398,8 +577,34 @@ def _draw_panel(ax: Any, data: dict) -> None:
     ax.set_ylabel(data["ylabel"])
     if data["title"]:
         ax.set_title(data["title"])
+    if data.get("phase_axis") or "phase" in data["xlabel"] and "rad" in data["xlabel"]:
+        _pi_ticks(ax)
     if data.get("legend", True):
-        ax.legend(fontsize=8)
+        if data.get("legend_loc") == "below":  # off the data, under the axes
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1,
+                      frameon=False)
+        else:
+            ax.legend(fontsize=8, loc=data.get("legend_loc", "best"), framealpha=0.85)
+
+
+def _pi_ticks(ax: Any) -> None:
+    """Ticks of a phase axis at multiples of pi/2, labelled in pi."""
+    lo, hi = ax.get_xlim()
+    k0, k1 = int(np.ceil(lo / (np.pi / 2))), int(np.floor(hi / (np.pi / 2)))
+    step = 1 if k1 - k0 <= 8 else 2
+    ticks = [k * np.pi / 2 for k in range(k0, k1 + 1, step)]
+
+    def label(k: int) -> str:
+        if k == 0:
+            return "0"
+        num, den = (k, 2) if k % 2 else (k // 2, 1)
+        sign = "-" if num < 0 else ""
+        num = abs(num)
+        top = r"\pi" if num == 1 else rf"{num}\pi"
+        return rf"${sign}{top}$" if den == 1 else rf"${sign}{top}/2$"
+
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([label(round(t / (np.pi / 2))) for t in ticks])
 
 
 def plot(name: str, path: str | Path) -> Path:
@@ -416,7 +621,11 @@ def plot(name: str, path: str | Path) -> Path:
     data: dict[str, Any] = figure_data(name)
     panels = data.get("panels", [data])
     rows, cols = data.get("grid", (1, len(panels)))
-    fig, axes = plt.subplots(rows, cols, figsize=data.get("figsize", (6.4, 4.2)), dpi=120,
+    below = any(p.get("legend_loc") == "below" for p in panels)
+    size = data.get("figsize", (6.8, 5.4) if below else (6.4, 4.2))
+    if below and "figsize" in data:
+        size = (size[0], size[1] + 1.0)
+    fig, axes = plt.subplots(rows, cols, figsize=size, dpi=120,
                              squeeze=False)
     for ax, panel in zip(axes.flat, panels):
         _draw_panel(ax, panel)

@@ -279,3 +279,55 @@ def test_derive_latex_output_compiles_for_every_derivation(tmp_path):
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "derive.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def _pairs(data):
+    for panel in data.get("panels", [data]):
+        for (_, x, y), (_, xp, yp) in zip(panel["lines"], panel["points"]):
+            yield np.interp(xp, x, y), np.asarray(yp), np.asarray(xp)
+
+
+@pytest.mark.parametrize("name", ["h-bar-nonlocal", "wheatstone-bridge"])
+def test_multiterminal_figures_closed_form_with_lattice_transmissions(name):
+    """Lines: the derived R fed with the lattice T_ij; points: the lattice conductance matrix
+    solved numerically.  The same linear algebra two ways: agreement to rounding."""
+    from lbsym.plots import figure_data
+
+    for line, pts, _ in _pairs(figure_data(name)):
+        assert len(pts) >= 25 and np.max(np.abs(line - pts)) < 1e-12
+
+
+def test_quantum_hall_and_spin_hall_figures():
+    from lbsym.plots import figure_data
+
+    data = figure_data("quantum-hall-edges")
+    (_, x, rxy), _ = data["lines"]
+    (_, xp, yp), (_, _, yxx) = data["points"]
+    nu = np.round(1 / rxy).astype(int)
+    assert set(nu) == {1, 2, 3}
+    steps = x[1:][np.diff(nu) != 0]
+    far = np.array([np.min(np.abs(E - steps)) >= 0.1 for E in xp])
+    one = far & (nu == 1)
+    # nu = 1: edge channels decoupled to the lattice check's 1e-6 (here 1e-5 over the plateau)
+    assert one.sum() >= 10 and np.max(np.abs(yp - rxy)[one]) < 1e-5 and np.max(np.abs(yxx[one])) < 1e-5
+    # nu = 2 in a bar 12 sites wide (magnetic length 1.3 sites): the second Landau level's edge
+    # states are wider, so opposite edges couple weakly: plateau within 1e-3
+    two = far & (nu == 2)
+    assert two.sum() >= 10 and np.max(np.abs(yp - rxy)[two]) < 1e-3
+    data = figure_data("quantum-spin-hall")
+    for line, pts, xp in _pairs(data):
+        inner = (xp > xp.min() + 0.15) & (xp < xp.max() - 0.15)
+        assert inner.sum() >= 10 and np.max(np.abs(line - pts)[inner]) < 1e-6
+
+
+def test_brouwer_pump_figure():
+    from lbsym.plots import figure_data
+
+    data = figure_data("brouwer-pump")
+    (line_a, pts_a, _), (line_b, pts_b, _) = _pairs(data)
+    # (a) the bilinear law is the A^2 order: relative corrections O(A^2) = 2.5e-3
+    assert np.max(np.abs(line_a - pts_a)) < 1e-2 * np.max(np.abs(line_a))
+    assert np.max(np.abs(line_a)) > 1e-4
+    # (b) the lattice loop integral (512 nodes) and the closed-form area integral
+    assert np.max(np.abs(line_b - pts_b)) < 1e-5
+    assert 0.9 < pts_b[-1] < 1.0  # approaching one electron per cycle from below

@@ -182,7 +182,8 @@ def _perturb(expr: sp.Expr, kind: int, pick: int) -> sp.Expr | None:
     if kind == 0:
         return expr * sp.Rational(8, 7)
     if kind == 1:
-        syms = sorted((s for s in expr.free_symbols if not s.is_integer), key=lambda s: s.name)
+        syms = sorted((s for s in expr.free_symbols if isinstance(s, sp.Symbol) and not s.is_integer),
+                      key=lambda s: s.name)
         return expr + sp.Rational(1, 3) * syms[pick % len(syms)] if syms else None
     nodes = [n for n in sp.preorder_traversal(expr)
              if (kind == 2 and isinstance(n, sp.Add))
