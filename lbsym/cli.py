@@ -222,13 +222,18 @@ def evaluate_derivation(d: registry.Derivation, pairs: Sequence[str], digits: in
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from .plots import PLOTS
+
     items = registry.catalogue()
     if args.json:
-        print(json.dumps([{"name": n, "title": t} for n, t in items], indent=2))
+        print(json.dumps([{"name": n, "title": t, "figure": n in PLOTS} for n, t in items],
+                         indent=2))
     else:
         width = max(len(n) for n, _ in items)
         for n, t in items:
-            print(f"{n:<{width}}  {t}")
+            mark = "fig" if n in PLOTS else "   "
+            print(f"{n:<{width}}  {mark}  {t}")
+        print(f"\nfig: a figure exists (lbsym plot NAME -o FILE.png)")
     return 0
 
 
@@ -340,7 +345,10 @@ def _cmd_book(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plots import PLOTS, plot
 
-    d = registry.get(args.name)
+    if args.name in registry.names() and args.name not in PLOTS:  # refused before deriving
+        raise ParameterError(f"{args.name} has no figure; figures exist for: "
+                             f"{', '.join(sorted(PLOTS))}")
+    d = registry.get(args.name)  # an unknown name raises here, before any work
     if d.name not in PLOTS:
         have = ", ".join(sorted(PLOTS))
         raise ParameterError(f"{d.name} has no figure; figures exist for: {have}")
@@ -421,6 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LbsymError as exc:
         print(_one_line(f"lbsym: error: {exc}"), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head etc.: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:  # pragma: no cover
         print("lbsym: interrupted", file=sys.stderr)
         return 130
