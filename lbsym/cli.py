@@ -107,11 +107,14 @@ def _apply_relations(d: registry.Derivation, subs: dict) -> None:
                 value = rel.subs(subs)
                 if k in subs:
                     if not _close(subs[k], value):
-                        rel_text = str(rel) if len(str(rel)) <= 30 else (
-                            "the values of " + ", ".join(sorted(map(str, rel.free_symbols))))
+                        if len(str(rel)) <= 30:
+                            source = f"the relation {k} = {rel}"
+                        else:
+                            source = ("the relation that fixes it from "
+                                      + ", ".join(sorted(map(str, rel.free_symbols))))
                         raise ParameterError(
-                            f"{k} = {float(subs[k]):g} contradicts {k} = {rel_text}, which "
-                            f"gives {float(value):.6g}; give only one of them")
+                            f"{k} = {float(subs[k]):g} contradicts {source}, which gives "
+                            f"{float(value):.6g}; give only one of them")
                 else:
                     subs[k] = value
                     changed = True
