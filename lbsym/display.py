@@ -14,7 +14,7 @@ import shutil
 
 import sympy as sp
 
-__all__ = ["pretty_equation", "pretty_expr", "one_line", "terminal_width"]
+__all__ = ["pretty_equation", "pretty_expr", "one_line", "terminal_width", "name_large_sums"]
 
 
 def terminal_width(default: int = 100) -> int:
@@ -41,6 +41,31 @@ def one_line(x) -> str:
     if isinstance(x, (list, tuple)):
         return "[" + ", ".join(one_line(v) for v in x) + "]"
     return sp.sstr(x)
+
+
+def name_large_sums(rhs: sp.Expr, too_large, taken: set = frozenset()) -> tuple:
+    """``rhs`` with its large sums named, as a paper writes R = h N/(e^2 D).
+
+    Every sum factor of the denominator (named D, D_2, ...) and of the
+    numerator (N, ...) for which ``too_large(sum)`` holds is replaced by a
+    symbol; returns (the short expression, [(name, sum), ...]).
+    """
+    num, den = sp.fraction(sp.factor_terms(rhs))
+    taken = {s.name for s in rhs.free_symbols} | set(taken)
+    defs: list[tuple[str, sp.Expr]] = []
+    repl: dict[sp.Expr, sp.Symbol] = {}
+    for part, base in ((den, "D"), (num, "N")):
+        for f in sp.Mul.make_args(part):
+            f0 = f.base if isinstance(f, sp.Pow) else f
+            if isinstance(f0, sp.Add) and f0 not in repl and too_large(f0):
+                name, k = base, 1
+                while name in taken:
+                    k += 1
+                    name = f"{base}_{k}"
+                taken.add(name)
+                repl[f0] = sp.Symbol(name)
+                defs.append((name, f0))
+    return (num / den).xreplace(repl), defs
 
 
 def _wrapped_sum(name: str, terms: list[sp.Expr], width: int) -> str | None:
@@ -82,25 +107,10 @@ def pretty_equation(lhs: sp.Expr, rhs: sp.Expr, width: int | None = None) -> str
     text = _pretty(eq)
     if _width(text) <= width:
         return text
-    num, den = sp.fraction(sp.factor_terms(rhs))
-    taken = {s.name for s in rhs.free_symbols} | {getattr(lhs, "name", "")}
-    defs: list[tuple[str, sp.Expr]] = []
-    repl: dict[sp.Expr, sp.Symbol] = {}
-    for part, base in ((den, "D"), (num, "N")):
-        for f in sp.Mul.make_args(part):
-            f0 = f.base if isinstance(f, sp.Pow) else f
-            if isinstance(f0, sp.Add) and _width(_pretty(f0)) > width // 2 and f0 not in repl:
-                name = base if base not in taken else base + "_1"
-                k = 1
-                while name in taken:
-                    k += 1
-                    name = f"{base}_{k}"
-                taken.add(name)
-                repl[f0] = sp.Symbol(name)
-                defs.append((name, f0))
+    short, defs = name_large_sums(rhs, lambda f: _width(_pretty(f)) > width // 2,
+                                  {getattr(lhs, "name", "")})
     if not defs:
         return _pretty(eq, width)
-    short = (num / den).xreplace(repl)
     out = [_pretty(sp.Eq(lhs, short, evaluate=False), width), "", "with"]
     for name, body in defs:
         wrapped = _wrapped_sum(_pretty(sp.Symbol(name)), list(body.as_ordered_terms()), width)

@@ -170,23 +170,11 @@ def display_blocks(lhs, rhs, limit: int = _MAX_CHARS) -> list[str]:
     body = latex(rhs)
     if _visible(head + body) <= limit or not isinstance(rhs, sp.Expr):
         return [rf"\[ {head}{body} \]"]
-    num, den = sp.fraction(sp.factor_terms(rhs))
-    taken = {s.name for s in rhs.free_symbols}
-    repl, defs = {}, []
-    for part, base in ((den, "D"), (num, "N")):
-        for f in sp.Mul.make_args(part):
-            f0 = f.base if isinstance(f, sp.Pow) else f
-            if isinstance(f0, sp.Add) and _visible(latex(f0)) > limit // 3 and f0 not in repl:
-                name, k = base, 1
-                while name in taken:
-                    k += 1
-                    name = f"{base}_{k}"
-                taken.add(name)
-                repl[f0] = sp.Symbol(name)
-                defs.append((name, f0))
+    from .display import name_large_sums
+
+    short, defs = name_large_sums(rhs, lambda f: _visible(latex(f)) > limit // 3)
     blocks = []
     if defs:
-        short = (num / den).xreplace(repl)
         blocks.append(rf"\[ {head}{latex(short)} \]")
         blocks.append(r"\noindent with")
     else:

@@ -562,17 +562,7 @@ class _Lexer:
         self.i += 1
         self._skip_spaces()
         if self._peek() == "{":
-            end, level = self.i, 0
-            while end < len(self.text):
-                level += {"{": 1, "}": -1}.get(self.text[end], 0)
-                if level == 0:
-                    break
-                end += 1
-            if level:
-                raise ParseError(f"'{{' at column {self.i + 1} is never closed")
-            inner = self.text[self.i + 1:end]
-            self.i = end + 1
-            return inner
+            return self._braced_text()
         c = self._peek()
         if not c:
             raise ParseError(f"\\sum at column {col}: missing limit after '{mark}'")
@@ -656,8 +646,8 @@ class _Lexer:
         if self._peek() != "{":
             self.i = save
             return False
-        inner = self._script_text_braced()
-        if inner is None or all(c.isascii() and c.isalnum() or c == " " for c in inner):
+        inner = self._braced_text()
+        if all(c.isascii() and c.isalnum() or c == " " for c in inner):
             self.i = save
             return False
         self._emit(_Token("name", "U", col, names=("U",)))
@@ -665,18 +655,6 @@ class _Lexer:
         self.pending = [dataclasses.replace(tok, col=col) for tok in degree]
         return True
 
-    def _script_text_braced(self) -> str | None:
-        end, level = self.i, 0
-        while end < len(self.text):
-            level += {"{": 1, "}": -1}.get(self.text[end], 0)
-            if level == 0:
-                break
-            end += 1
-        if level:
-            return None
-        inner = self.text[self.i + 1:end]
-        self.i = end + 1
-        return inner
 
     def _subscript(self, col: int) -> str:
         self._skip_spaces()
@@ -708,15 +686,25 @@ class _Lexer:
                          f"or {{...}}, got {c!r}" if c else
                          f"subscript at column {col} is missing")
 
-    def _braced_subscript(self, col: int) -> str:
+    def _closing_brace(self) -> int:
+        """Index of the ``}`` matching the ``{`` at the current position."""
         end, level = self.i, 0
         while end < len(self.text):
             level += {"{": 1, "}": -1}.get(self.text[end], 0)
             if level == 0:
-                break
+                return end
             end += 1
-        if level:
-            raise ParseError(f"'{{' at column {self.i + 1} is never closed")
+        raise ParseError(f"'{{' at column {self.i + 1} is never closed")
+
+    def _braced_text(self) -> str:
+        """The text inside ``{...}`` at the current position (consumed)."""
+        end = self._closing_brace()
+        inner = self.text[self.i + 1:end]
+        self.i = end + 1
+        return inner
+
+    def _braced_subscript(self, col: int) -> str:
+        end = self._closing_brace()
         inner = self.text[self.i + 1:end]
         out: list[str] = []
         k = 0
