@@ -18,6 +18,7 @@ import pkgutil
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
@@ -121,6 +122,13 @@ class Derivation:
     parts: Mapping[str, Part] = field(default_factory=dict)
     cross_check: Callable[[], CheckReport] | None = None
     lattice: Callable[[], CheckReport] | None = None
+
+    def __post_init__(self) -> None:
+        # a shared, cached derivation: its mappings are read-only views
+        for name in ("relations", "ranges", "facts", "parts"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     # --------------------------------------------------------------- access
     @property

@@ -609,11 +609,8 @@ def _pi_ticks(ax: Any) -> None:
 
 def plot(name: str, path: str | Path) -> Path:
     """Draw the figure of ``name`` into ``path`` (PNG, PDF or SVG by suffix)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    try:  # a Figure object, not pyplot: the user's backend and state are left alone
+        from matplotlib.figure import Figure
     except ImportError as exc:
         raise ParameterError(
             "plotting needs matplotlib: pip install 'lbsym[plot]'"
@@ -625,8 +622,8 @@ def plot(name: str, path: str | Path) -> Path:
     size = data.get("figsize", (6.8, 5.4) if below else (6.4, 4.2))
     if below and "figsize" in data:
         size = (size[0], size[1] + 1.0)
-    fig, axes = plt.subplots(rows, cols, figsize=size, dpi=120,
-                             squeeze=False)
+    fig = Figure(figsize=size, dpi=120)
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, panel in zip(axes.flat, panels):
         _draw_panel(ax, panel)
     if "panels" in data:
@@ -634,5 +631,4 @@ def plot(name: str, path: str | Path) -> Path:
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path)
-    plt.close(fig)
     return path

@@ -76,6 +76,11 @@ class ExactEntries:
         return out
 
 
+def _rebuild(matrix, ports, relations, ranges) -> "SMatrix":
+    """Unpickling: the same value (matrix, ports, relations, ranges)."""
+    return SMatrix(matrix, ports, relations=relations, ranges=ranges)
+
+
 class SMatrix:
     """An immutable scattering matrix with labelled ports.
 
@@ -212,15 +217,25 @@ class SMatrix:
     def __len__(self) -> int:
         return len(self._ports)
 
+    def _key(self) -> tuple:
+        """All the state that makes the value: ports, matrix, relations, ranges."""
+        return (self._ports, self.matrix, frozenset(self._relations.items()),
+                frozenset((k, tuple(v)) for k, v in self._ranges.items()))
+
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, SMatrix)
-            and self._ports == other._ports
-            and self.matrix == other.matrix
-        )
+        return isinstance(other, SMatrix) and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self._ports, self.matrix))
+        return hash(self._key())
+
+    def __reduce__(self):
+        return (_rebuild, (self.matrix, self._ports, dict(self._relations), dict(self._ranges)))
+
+    def __copy__(self) -> "SMatrix":
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict) -> "SMatrix":
+        return self
 
     def __repr__(self) -> str:
         ports = ", ".join(str(p) for p in self._ports)

@@ -331,3 +331,14 @@ def test_brouwer_pump_figure():
     # (b) the lattice loop integral (512 nodes) and the closed-form area integral
     assert np.max(np.abs(line_b - pts_b)) < 1e-5
     assert 0.9 < pts_b[-1] < 1.0  # approaching one electron per cycle from below
+
+
+def test_plot_leaves_the_users_matplotlib_backend_alone(tmp_path, monkeypatch):
+    matplotlib = pytest.importorskip("matplotlib")
+    from lbsym.plots import plot
+
+    called = []
+    monkeypatch.setattr(matplotlib, "use", lambda *a, **k: called.append(a))
+    before = matplotlib.get_backend()
+    path = plot("fabry-perot", tmp_path / "f.png")
+    assert path.stat().st_size > 5000 and not called and matplotlib.get_backend() == before

@@ -3,7 +3,7 @@
 import sympy as sp
 import pytest
 
-from lbsym import SMatrix, Port
+from lbsym import Port, SMatrix, series
 from lbsym.errors import ParameterError, PortError, ShapeError, UnitarityError
 from lbsym.scatterers import barrier
 
@@ -98,3 +98,48 @@ def test_transmission_traces_match_eigenvalues_of_a_mixing_scatterer():
     ev = np.linalg.eigvalsh(t.conj().T @ t)
     assert abs(float(s1.subs(pt)) - ev.sum()) < 1e-12
     assert abs(float(s2.subs(pt)) - (ev**2).sum()) < 1e-12
+
+
+def test_smatrix_is_a_value_relations_ranges_pickle_copy():
+    """Equality and hashing cover all the state; pickling and copying keep the value."""
+    import copy
+    import pickle
+
+    from lbsym.scatterers import barrier
+
+    S = barrier(1)
+    bare = SMatrix(S.matrix, S.ports)  # same entries, no relation R1 = 1 - T1
+    assert S != bare and len({S, bare}) == 2
+    other_range = SMatrix(S.matrix, S.ports, relations=S.relations,
+                          ranges={k: (0, 0.5) for k in S.ranges})
+    assert other_range != S
+    for T in (S, series(barrier(1), barrier(2))):
+        back = pickle.loads(pickle.dumps(T))
+        assert back == T and hash(back) == hash(T) and back.relations == T.relations
+        assert copy.deepcopy(T) == T and copy.copy(T) is T
+
+
+def test_pumping_cache_does_not_accept_a_matrix_without_its_relations():
+    """Module caches keyed on SMatrix: a cache hit must not certify a different value."""
+    import sympy as sp
+
+    from lbsym import pumping
+    from lbsym.errors import UnitarityError
+    from lbsym.scatterers import barrier
+
+    S = barrier(1)
+    pumping._unitary(S)
+    x = sp.Symbol("x", positive=True)
+    broken = SMatrix(S.matrix.subs(sp.Symbol("R1", positive=True), x), S.ports)
+    with pytest.raises(UnitarityError):
+        pumping._unitary(broken)
+
+
+def test_derivation_mappings_are_read_only():
+    from lbsym.derivation import get
+
+    d = get("fabry-perot")
+    for mapping in (d.relations, d.ranges, d.facts, d.parts):
+        with pytest.raises(TypeError):
+            mapping[next(iter(mapping))] = 0  # type: ignore[index]
+    assert get("fabry-perot").relations  # the shared cached record is intact
