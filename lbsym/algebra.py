@@ -69,6 +69,8 @@ import sympy as sp
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
+from .errors import ParameterError
+
 __all__ = ["PolarAlgebra", "Frac", "abs2", "polar_form", "polar_parts"]
 
 _REAL, _PHASE, _COMPLEX, _CONJ, _IMAG = "real", "phase", "complex", "conj", "imag"
@@ -1046,7 +1048,8 @@ class PolarAlgebra:
             return self._gen(self._index[(_REAL, sp.sqrt(x))]) ** 2
         if x in self.relations:  # R = 1 - T, for a symbol met only now
             return self.to_field(self.relations[x])
-        raise KeyError(f"atom {x} was not scanned")
+        raise ParameterError(f"{x} is not an amplitude of this algebra (it was not among the "
+                             f"expressions the algebra was built from)")
 
     def _gen(self, i: int) -> Frac:
         return Frac(self.gens[i], self._nomono, {}, self)

@@ -449,8 +449,8 @@ class SMatrix:
                     break
             if exact:
                 return True
-        except (KeyError, TypeError, NotImplementedError):
-            pass
+        except (ParameterError, TypeError, NotImplementedError):
+            pass  # an entry outside the exact field: decided numerically below
         rnd = random.Random(1234)
         m = self.matrix
         for _ in range(samples):
