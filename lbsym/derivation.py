@@ -179,11 +179,24 @@ class Derivation:
         return point
 
     def check_textbook(self) -> bool:
-        """Exact symbolic equality of result and textbook form (after relations)."""
+        """Exact symbolic equality of result and textbook form (after relations).
+
+        ``expand`` first; otherwise the exact zero test of the amplitude field
+        (:class:`lbsym.algebra.PolarAlgebra`: relations, roots and phases in
+        normal form, cosines as Laurent polynomials), never ``simplify``.
+        """
         diff = (self.result - self.textbook).subs(self.relations)
         if sp.expand(diff) == 0:
             return True
-        return sp.simplify(diff) == 0
+        from .algebra import PolarAlgebra
+        from .errors import LbsymError
+
+        try:
+            alg = PolarAlgebra([self.result, self.textbook], dict(self.relations),
+                               reduce_roots=True, trig_phases=True)
+            return (alg.to_field(self.result) - alg.to_field(self.textbook)).is_zero()
+        except (LbsymError, TypeError, NotImplementedError):
+            return False  # not provable here (e.g. an unsupported function): not equal
 
     def numeric_agreement(self, samples: int = 20, seed: int = 0) -> float:
         """Largest |result - textbook| over random admissible points."""

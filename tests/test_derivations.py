@@ -158,3 +158,16 @@ def test_result_no_larger_than_before_the_ring_engine(name):
     d = registry.get(name)
     assert d.check_textbook()
     assert sp.count_ops(d.result) <= SIZES_BEFORE[name]
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_textbook_check_is_exact_and_can_fail(name):
+    """check_textbook decides by the exact field (no simplify): a spoiled textbook form fails."""
+    import dataclasses
+
+    d = registry.get(name)
+    assert d.check_textbook()
+    consts = {sp.Symbol("e", positive=True), sp.Symbol("h", positive=True)}
+    x = sorted(d.textbook.free_symbols - consts, key=str)
+    spoiled = dataclasses.replace(d, textbook=d.textbook * (1 + sp.Rational(1, 1000) * (x[0] if x else 1)))
+    assert not spoiled.check_textbook()
