@@ -121,7 +121,9 @@ class Derivation:
     facts: Mapping[str, Any] = field(default_factory=dict)
     parts: Mapping[str, Part] = field(default_factory=dict)
     cross_check: Callable[[], CheckReport] | None = None
-    lattice: Callable[[], CheckReport] | None = None
+    #: the lattice check, called with this derivation: it must evaluate ``der.result``
+    #: (and its parts), never a literal, so that a wrong result fails it
+    lattice: Callable[["Derivation"], CheckReport] | None = None
 
     def __post_init__(self) -> None:
         # a shared, cached derivation: its mappings are read-only views
@@ -219,7 +221,7 @@ class Derivation:
         name in :data:`lbsym.lattice_checks.CHECKS`; None if there is none.
         """
         if self.lattice:
-            return self.lattice()
+            return self.lattice(self)
         try:
             from .lattice_checks import CHECKS
         except ImportError:  # pragma: no cover - module not present

@@ -95,3 +95,25 @@ def test_shot_noise_lattice_eigenvalues_match_noise_matrix():
     assert rep.passed and rep.points >= 20 and rep.max_abs_error < 1e-10
     bad = check_shot_noise(d, perturb=0.05)
     assert not bad.passed and bad.max_abs_error > 1e-3
+
+
+def _with_lattice_check():
+    from lbsym import derivation as registry
+    from lbsym.lattice_checks import CHECKS
+
+    return [n for n in registry.names() if registry.get(n).lattice or n in CHECKS]
+
+
+@pytest.mark.parametrize("name", _with_lattice_check())
+def test_every_lattice_check_fails_when_the_result_is_spoiled(name):
+    """A lattice check evaluates the derived result, never a literal: spoil it by 10% and it fails."""
+    import dataclasses
+
+    import sympy as sp
+
+    from lbsym import derivation as registry
+
+    d = registry.get(name)
+    spoiled = dataclasses.replace(d, result=d.result * sp.Rational(11, 10))
+    report = spoiled.lattice_check()
+    assert report is not None and not report.passed, (name, report)

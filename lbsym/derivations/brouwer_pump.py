@@ -229,15 +229,17 @@ LATTICE_POINTS = ((1.0, 3, 0.7, -0.4), (0.6, 5, 1.5, 2.0), (2.1, 2, -1.0, 0.3),
                   (1.5, 4, 6.0, 7.5), (1.5, 4, 30.0, 6.2), (2.7, 1, 0.2, -2.5))
 
 
-def lattice_values() -> dict:
-    """Lattice vs closed form: Pi (finite differences), Friedel sum (LDOS), charge (route c)."""
+def lattice_values(der: Derivation | None = None) -> dict:
+    """Lattice vs closed form: Pi (finite differences), Friedel sum (LDOS), charge (route c),
+    and the derived small-cycle result ``der.result`` (Richardson limit of lattice loop integrals)."""
     from .. import lattice as lat
     from ..derivation import get
 
-    der = get(NAME)
+    der = der or get(NAME)
     f_pi = sp.lambdify((e1, e2, k, d), der.facts["integrand_left"], "numpy")
     f_fr = [sp.lambdify((e1, e2, k, d), der.facts[f"friedel_sum_{j}"], "numpy") for j in (1, 2)]
-    out = {"integrand": [], "friedel": [], "charge": []}
+    out = {"integrand": [], "friedel": [], "charge": [], "small": []}
+    f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
     systems = {}
 
     def chain(dd):
@@ -257,6 +259,16 @@ def lattice_values() -> dict:
         ldos = _lattice_ldos(chain(dd), -2 * math.cos(kk), {"e1": x1, "e2": x2}, (0, dd))
         for j in (0, 1):
             out["friedel"].append((kk, dd, x1, x2, -ldos[j], float(f_fr[j](x1, x2, kk, dd))))
+    # the result itself: Q/lambda^2 around ellipses lambda (A1, A2), Richardson limit lambda -> 0
+    for (kk, dd, x1, x2), (amp, ph) in zip(LATTICE_POINTS[:2], (((1.0, 0.7), (0.3, -1.1)),
+                                                              ((0.8, 1.2), (-2.0, 0.5)))):
+        src = source(kk, dd)
+        lam = 0.04
+        f = [line_charge(src, Path.ellipse((x1, x2), np.array(amp) * lam / 2**j, ph), [0],
+                         nodes=32) / (lam / 2**j) ** 2 for j in range(3)]
+        r1 = [(4 * f[j + 1] - f[j]) / 3 for j in range(2)]
+        out["small"].append((kk, dd, x1, x2, (16 * r1[1] - r1[0]) / 15,
+                             float(f_q(*amp, *ph, x1, x2, kk, dd))))
     a, b = RESONANT["square"]
     cycles = [("circle r = 0.5 about (0.7, -0.4)", 1.0, 3, Path.circle((0.7, -0.4), 0.5), 32),
               (f"square [{a:g}, {b:g}]^2 around the T = 1 point", RESONANT["k"], RESONANT["d"],
@@ -268,15 +280,16 @@ def lattice_values() -> dict:
     return out
 
 
-def lattice_check() -> CheckReport:
+def lattice_check(der: Derivation) -> CheckReport:
     """The derivation's lattice check (see :func:`lattice_values`)."""
-    return lattice_report(lattice_values())
+    return lattice_report(lattice_values(der))
 
 
 def lattice_report(v: dict) -> CheckReport:
     e_pi = max(abs(r[4] - r[5]) for r in v["integrand"])
     e_fr = max(abs(r[4] - r[5]) for r in v["friedel"])
     e_q = max(abs(r[3] - r[4]) for r in v["charge"])
+    e_s = max((abs(r[4] - r[5]) for r in v.get("small", [])), default=0.0)
     qs = "; ".join(f"{r[0]} (k={r[1]:g}, d={r[2]}): lattice {r[3]:.10f} vs closed {r[4]:.10f}"
                    for r in v["charge"])
     return CheckReport(
@@ -285,9 +298,11 @@ def lattice_report(v: dict) -> CheckReport:
                 "(2) sum of the emissivities over the leads vs minus the LDOS at the impurity from the lattice "
                 f"Green's function (Friedel; max {e_fr:.1e}); (3) charge per cycle from lattice S-matrices "
                 "alone (loop integral of the emissivities, S differentiated along the path spectrally) vs "
-                f"the area integral of the closed-form Pi_L (max {e_q:.1e}): {qs}"),
-        max_abs_error=float(max(e_pi, e_fr, e_q)),
-        points=len(v["integrand"]) + len(v["friedel"]) + len(v["charge"]),
+                f"the area integral of the closed-form Pi_L (max {e_q:.1e}): {qs}; (4) the result Q/A^2 "
+                f"vs the Richardson limit of lattice loop integrals around shrinking ellipses "
+                f"(max {e_s:.1e})"),
+        max_abs_error=float(max(e_pi, e_fr, e_q, e_s)),
+        points=len(v["integrand"]) + len(v["friedel"]) + len(v["charge"]) + len(v.get("small", [])),
         tolerance=1e-8)
 
 

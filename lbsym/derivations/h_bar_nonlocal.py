@@ -61,13 +61,13 @@ def lattice_points():
     ]
 
 
-def lattice_values() -> list[dict]:
-    """Lattice conductance matrices fed into MultiTerminal, and the closed form."""
+def lattice_values(d: Derivation | None = None) -> list[dict]:
+    """Lattice conductance matrices fed into MultiTerminal, and the closed form ``d.result``."""
     from .. import lattice as lat
 
     from ..derivation import get
 
-    d = get(NAME)
+    d = d or get(NAME)
     free = sorted(d.result.free_symbols - {e, h}, key=lambda s: s.name)
     f = sp.lambdify(free, d.result.subs({e: 1, h: 1}), "numpy")
     out = []
@@ -82,8 +82,8 @@ def lattice_values() -> list[dict]:
     return out
 
 
-def lattice_check() -> CheckReport:
-    vals = lattice_values()
+def lattice_check(der: Derivation) -> CheckReport:
+    vals = lattice_values(der)
     worst = max(abs(v["solve"] - v["closed"]) for v in vals)
     # the one-site bridge must give zero nonlocal resistance
     worst = max([worst] + [abs(v["solve"]) for v in vals if v["label"] == "one-site bridge"])

@@ -362,8 +362,8 @@ def build() -> Derivation:
                     f"<G> vs a {n}-point average over one period of kL (6 points)"),
             max_abs_error=max(a.max_abs_error, worst), points=a.points + 6, tolerance=1e-10)
 
-    def lattice() -> CheckReport:
-        v = lattice_values(result)
+    def lattice(der: Derivation) -> CheckReport:
+        v = lattice_values(der.result)
         return CheckReport(
             method=("three-terminal lattice device (chain, impurities eps1, eps2, a third lead "
                     f"attached between them; {len(LATTICE_SETS)} sets x 40 k): lattice T_ij vs lbsym "

@@ -245,8 +245,8 @@ def lattice_summary(vals: list[dict] | None = None) -> dict:
     )
 
 
-def lattice_check() -> CheckReport:
-    s = lattice_summary()
+def lattice_check(der: Derivation) -> CheckReport:
+    s = lattice_summary(lattice_values(der.result))
     unb = ", ".join(f"{r:+.4f}" for r in s["unbalanced"])
     mir = ", ".join(f"phi = {p}: {r:+.4f}" for p, r in s["mirror_field"])
     fb = flux_balance()
