@@ -71,6 +71,19 @@ from sympy.polys.rings import ring
 
 from .errors import ParameterError
 
+try:  # C-level multivariate arithmetic (FLINT) for the large products and divisions
+    import flint as _flint
+    from flint.utils.flint_exceptions import DomainError as _FlintDomainError
+
+    _FLINT = hasattr(_flint, "fmpq_mpoly_ctx")
+except ImportError:  # pragma: no cover - python-flint is a dependency
+    _FLINT = False
+
+#: products with at least this many term pairs, and divisions of polynomials with
+#: at least this many terms, go through FLINT (conversion costs ~1 us per term)
+FLINT_MUL_PAIRS = 4000
+FLINT_DIV_TERMS = 48
+
 __all__ = ["PolarAlgebra", "Frac", "abs2", "polar_form", "polar_parts"]
 
 _REAL, _PHASE, _COMPLEX, _CONJ, _IMAG = "real", "phase", "complex", "conj", "imag"
@@ -761,8 +774,48 @@ class PolarAlgebra:
     def _fac_poly(self, fac: dict):
         out = self.ring.one
         for i, e in fac.items():
-            out = self.reduce(out * self._factors[i] ** e)
+            out = self.reduce(self._pmul(out, self._factors[i] ** e))
         return out
+
+    # C-level arithmetic for large polynomials ------------------------
+    def _flint_ctx(self):
+        return _flint.fmpq_mpoly_ctx.get(("g", self.ngens), "lex")
+
+    def _to_flint(self, p):
+        cache = self.__dict__.setdefault("_flint_cache", {})
+        hit = cache.get(id(p))
+        if hit is not None and hit[0] is p:
+            return hit[1]
+        if QQ.dtype is _flint.fmpq:  # sympy's flint ground types: the coefficients as they are
+            f = self._flint_ctx().from_dict(p)
+        else:
+            numer, denom, fmpq = QQ.numer, QQ.denom, _flint.fmpq
+            f = self._flint_ctx().from_dict(
+                {m: fmpq(int(numer(c)), int(denom(c))) for m, c in p.iterterms()})
+        if len(cache) > 256:
+            cache.clear()
+        cache[id(p)] = (p, f)
+        return f
+
+    def _from_flint(self, f):
+        monoms = [tuple(map(int, m)) for m in f.monoms()]
+        coeffs = f.coeffs()
+        if QQ.dtype is not _flint.fmpq:
+            mpq = QQ.dtype
+            coeffs = [mpq(int(c.p), int(c.q)) for c in coeffs]
+        return self.ring.dtype(zip(monoms, coeffs))
+
+    def _pmul(self, a, b):
+        """a * b, through FLINT when the product is large."""
+        if _FLINT and len(a) * len(b) >= FLINT_MUL_PAIRS and self.ngens > 0:
+            return self._from_flint(self._to_flint(a) * self._to_flint(b))
+        return a * b
+
+    def _flint_exquo(self, n, f):
+        try:
+            return self._from_flint(self._to_flint(n) / self._to_flint(f))
+        except _FlintDomainError:
+            return None
 
     def denominator_poly(self, f: Frac):
         return self.reduce(self._mono_poly(f.mono) * self._fac_poly(f.fac))
@@ -842,6 +895,8 @@ class PolarAlgebra:
                     return None
                 out[q] = c / fc
             return self.ring.from_dict(out)
+        if _FLINT and len(n) >= FLINT_DIV_TERMS:
+            return self._flint_exquo(n, f)
         if max(max(m) for m in n.itermonoms()) >= 1 << 15:
             return None  # pragma: no cover - exponents beyond 2^15
         fmt = self._packfmt
@@ -921,7 +976,7 @@ class PolarAlgebra:
             if any(extra_m):
                 out = out * self._mono_poly(extra_m)
             if extra_f:
-                out = self.reduce(out * self._fac_poly(extra_f))
+                out = self.reduce(self._pmul(out, self._fac_poly(extra_f)))
             return out
 
         return self._normal(lift(a) + lift(b), mono, fac)
@@ -937,7 +992,7 @@ class PolarAlgebra:
         fac = dict(an.fac)
         for i, e in bn.fac.items():
             fac[i] = fac.get(i, 0) + e
-        n = self.reduce(an.n * bn.n)
+        n = self.reduce(self._pmul(an.n, bn.n))
         if not n:
             return self.zero
         return Frac(n, mono, fac, self)

@@ -60,3 +60,25 @@ def test_root_rules_make_unitarity_exact():
     plain = PolarAlgebra([S_r, S_t])
     r, t = plain.to_field(S_r), plain.to_field(S_t)
     assert r * plain.conj(r) + t * plain.conj(t) - 1 != plain.zero
+
+
+def test_flint_products_and_divisions_equal_the_python_ones(monkeypatch):
+    """The C route (FLINT) for large polynomials gives exactly the pure-Python results."""
+    import lbsym.algebra as algebra
+    from lbsym import series
+    from lbsym.scatterers import barrier
+
+    if not algebra._FLINT:
+        pytest.skip("python-flint not importable")
+    S = series(*[barrier(i) for i in range(1, 5)])
+    alg = S._ring.alg
+    d = alg.denominator_poly(S._ring(0, 0))
+    a, b = d**3, d**2 + 3 * d
+    assert len(a) * len(b) >= algebra.FLINT_MUL_PAIRS and len(a * b) >= algebra.FLINT_DIV_TERMS
+    fast = alg._pmul(a, b)
+    monkeypatch.setattr(algebra, "_FLINT", False)
+    slow = alg._pmul(a, b)
+    assert fast == slow and fast - a * b == 0
+    assert alg._exquo(slow, b) == a and alg._exquo(slow + 1, b) is None
+    monkeypatch.setattr(algebra, "_FLINT", True)
+    assert alg._exquo(slow, b) == a and alg._exquo(slow + 1, b) is None
