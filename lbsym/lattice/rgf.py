@@ -26,7 +26,7 @@ import numpy as np
 from scipy.linalg import get_lapack_funcs
 
 from .leads import LeadModes
-from .solver import SingularSolve, SMatrix, finish, rhs_and_readout
+from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
 
 if TYPE_CHECKING:  # pragma: no cover
     from .system import System

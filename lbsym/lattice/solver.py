@@ -29,101 +29,19 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import LatticeError
+from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
 from .leads import LeadModes, lead_modes
+from .rgf import rgf_smatrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from .system import System
 
-__all__ = ["SMatrix", "smatrix"]
+__all__ = ["SMatrix", "smatrix", "SingularSolve", "finish", "rhs_and_readout"]
 
 #: Largest |S^dagger S - 1| accepted before a result is refused as ill-conditioned.
 UNITARITY_TOL = 1e-7
 #: Below this |S^dagger S - 1| a route's result is taken without trying a more robust route.
 GOOD_UNITARITY = 1e-11
-
-
-class SMatrix:
-    """Scattering matrix of a lattice system at one energy (immutable).
-
-    Attributes
-    ----------
-    data : ndarray
-        The full matrix (read-only), blocks ordered by lead.
-    energy : float
-    lead_modes : tuple of LeadModes
-        The modes of each lead (momenta, velocities, wavefunctions).
-    """
-
-    __slots__ = ("data", "energy", "lead_modes", "_offsets")
-
-    def __init__(self, data: np.ndarray, energy: float, modes: Sequence[LeadModes]) -> None:
-        data = np.array(data, dtype=complex)
-        data.setflags(write=False)
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "energy", float(energy))
-        object.__setattr__(self, "lead_modes", tuple(modes))
-        offs = np.concatenate([[0], np.cumsum([m.num_modes for m in modes])]).astype(int)
-        object.__setattr__(self, "_offsets", tuple(int(o) for o in offs))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("SMatrix is immutable")
-
-    def __reduce__(self):
-        return (SMatrix, (np.array(self.data), self.energy, self.lead_modes))
-
-    @property
-    def num_leads(self) -> int:
-        return len(self.lead_modes)
-
-    def _block(self, lead: int) -> slice:
-        if not isinstance(lead, (int, np.integer)) or not 0 <= lead < self.num_leads:
-            raise LatticeError(f"lead index: expected an integer in [0, {self.num_leads}), got {lead!r}")
-        return slice(self._offsets[lead], self._offsets[lead + 1])
-
-    def num_modes(self, lead: int) -> int:
-        """Number of open (propagating) channels in ``lead``."""
-        s = self._block(lead)
-        return s.stop - s.start
-
-    def submatrix(self, out_lead: int, in_lead: int) -> np.ndarray:
-        """The block of S from ``in_lead`` to ``out_lead`` (a copy)."""
-        return np.array(self.data[self._block(out_lead), self._block(in_lead)])
-
-    def transmission(self, out_lead: int, in_lead: int) -> float:
-        """``T = sum |s_mn|^2`` over the modes of ``in_lead`` and ``out_lead``."""
-        return float(np.sum(np.abs(self.data[self._block(out_lead), self._block(in_lead)]) ** 2))
-
-    def reflection(self, lead: int) -> float:
-        """``R = sum |r_mn|^2`` (the diagonal block's total)."""
-        return self.transmission(lead, lead)
-
-    def transmission_eigenvalues(self, out_lead: int, in_lead: int) -> np.ndarray:
-        """Eigenvalues of ``t^dagger t`` (ascending), ``t`` the block in -> out."""
-        t = self.data[self._block(out_lead), self._block(in_lead)]
-        return np.linalg.eigvalsh(t.conj().T @ t)
-
-    def conductance_matrix(self) -> np.ndarray:
-        """``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` in units of e^2/h; rows/columns sum to 0."""
-        n = self.num_leads
-        G = np.empty((n, n))
-        for i in range(n):
-            for j in range(n):
-                G[i, j] = self.transmission(i, j)
-            G[i, i] -= self.num_modes(i)
-        return G
-
-    def unitarity_error(self) -> float:
-        """``max |S^dagger S - 1|``."""
-        S = self.data
-        return float(np.max(np.abs(S.conj().T @ S - np.eye(S.shape[0])))) if S.size else 0.0
-
-    def __repr__(self) -> str:
-        modes = [self.num_modes(i) for i in range(self.num_leads)]
-        return f"<lbsym.lattice.SMatrix E={self.energy!r}, modes per lead {modes}>"
-
-
-class SingularSolve(LatticeError):
-    """``E - H - Sigma`` is exactly singular: a bound state decoupled from the leads at E."""
 
 
 #: Largest system (orbitals) for which a singular solve falls back to dense least squares.
@@ -185,23 +103,6 @@ def _gauge_transformed(m: LeadModes, d: np.ndarray) -> LeadModes:
     for a in arrays.values():
         a.setflags(write=False)
     return LeadModes(**arrays)
-
-
-def rhs_and_readout(m: LeadModes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Source vectors on the interface for unit incoming waves, and the outgoing readout.
-
-    ``rhs = (V phi_in lambda_in - Sigma phi_in)``; outgoing amplitudes are
-    ``readout @ (psi_interface - phi_in)`` with ``readout`` the propagating
-    rows of ``Phi_ret^{-1}``.
-    """
-    rhs = m.hop @ (m.phi_in * m.lambda_in[None, :]) - m.selfenergy @ m.phi_in
-    readout = m.phi_ret_inv[: m.num_modes]
-    return rhs, readout, readout @ m.phi_in
-
-
-def finish(blocks: list[list[np.ndarray]], energy: float, modes: list[LeadModes]) -> SMatrix:
-    """Assemble the S-matrix from its lead blocks (unitarity is checked by :func:`smatrix`)."""
-    return SMatrix(np.block(blocks) if blocks else np.zeros((0, 0)), energy, modes)
 
 
 def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
@@ -298,8 +199,6 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
         # or a loss of precision falls through to the next, more robust route
         try:
             if route == "rgf":
-                from .rgf import rgf_smatrix
-
                 S = rgf_smatrix(fsys, energy, params, modes)
             else:
                 S = sparse_smatrix(fsys, energy, params, modes, dense=route == "dense")
