@@ -301,7 +301,7 @@ class Derivation:
                      else pretty_expr(x, width - 3))
             return ["   " + line for line in block.splitlines()]
 
-        lines = [f"{self.title}  [{self.name}]", ""]
+        lines = wrap(f"{self.title}  [{self.name}]", "") + [""]
         lines.append("Symbols:")
         for s in self.symbols:
             extra = f" ({s.assumptions})" if s.assumptions else ""

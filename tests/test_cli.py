@@ -146,6 +146,9 @@ def test_derive_prints_2d_by_default_and_one_line_with_format_text(capsys, monke
     assert code == 0 and "Eq(" not in out and "Matrix([" not in out
     assert "─" in out and "with" in out and "\nD = " in out.replace("   D = ", "\nD = ")
     assert max(len(line) for line in out.splitlines()) <= 90
+    for name in ("quantum-spin-hall", "aharonov-bohm-ring", "brouwer-pump"):
+        code, out, _ = run(capsys, "derive", name)
+        assert code == 0 and max(len(line) for line in out.splitlines()) <= 90, name
     code, out, _ = run(capsys, "derive", "fabry-perot", "--format", "text")
     assert code == 0 and "Eq(" not in out and "Matrix([" not in out
     assert "Result: T = T1*T2/" in out and "θ" not in out
