@@ -580,9 +580,10 @@ def _draw_panel(ax: Any, data: dict) -> None:
     if data.get("phase_axis") or "phase" in data["xlabel"] and "rad" in data["xlabel"]:
         _pi_ticks(ax)
     if data.get("legend", True):
-        if data.get("legend_loc") == "below":  # off the data, under the axes
-            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1,
-                      frameon=False)
+        if data.get("legend_loc", "below") == "below":  # off the data, under the axes
+            n = len(ax.get_legend_handles_labels()[1])
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                      ncol=2 if n > 3 else 1, frameon=False)
         else:
             ax.legend(fontsize=8, loc=data.get("legend_loc", "best"), framealpha=0.85)
 
@@ -618,7 +619,7 @@ def plot(name: str, path: str | Path) -> Path:
     data: dict[str, Any] = figure_data(name)
     panels = data.get("panels", [data])
     rows, cols = data.get("grid", (1, len(panels)))
-    below = any(p.get("legend_loc") == "below" for p in panels)
+    below = any(p.get("legend_loc", "below") == "below" and p.get("legend", True) for p in panels)
     size = data.get("figsize", (6.8, 5.4) if below else (6.4, 4.2))
     if below and "figsize" in data:
         size = (size[0], size[1] + 1.0)
