@@ -500,7 +500,6 @@ class _Diagnosis:
 
     def special_value(self) -> str | None:
         """The answer is the result at s = v, for a symbol s the answer does not contain."""
-        d = self.t.d
         missing = sorted(self.exp.free_symbols - self.got.free_symbols, key=lambda s: s.name)
         for s in missing:
             for v in self._candidates(s):
@@ -518,12 +517,10 @@ class _Diagnosis:
                 if self.explains(f, sample.points):
                     return f"right only at {s} = {v}: the answer is the special case {s} = {v} " \
                            f"of the result, not the general result"
-        del d
         return None
 
     def equal_symbols(self) -> str | None:
         """The answer is the result with b set equal to a (b absent from the answer)."""
-        d = self.t.d
         syms = sorted(self.exp.free_symbols, key=lambda s: s.name)
         for a, b in itertools.permutations(syms, 2):
             if self.late():
@@ -536,7 +533,6 @@ class _Diagnosis:
             sample = _sample(self.t, self.ev, (self.got,), 10, seed=3, fix={b: a})
             if self.explains(f, sample.points):
                 return f"right only when {a} = {b}: the general case differs"
-        del d
         return None
 
     def limit(self) -> str | None:

@@ -219,8 +219,8 @@ def evaluate_derivation(d: registry.Derivation, pairs: Sequence[str], digits: in
         raise ParameterError(f"missing value(s) for {', '.join(missing)}")
     out = sp.N(val, digits)
     if out.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not out.is_finite:
-        raise ParameterError(f"the result is undefined at these values (a division by zero "
-                             f"or a pole)")
+        raise ParameterError("the result is undefined at these values (a division by zero "
+                             "or a pole)")
     return out
 
 
@@ -236,7 +236,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         for n, t in items:
             mark = "fig" if n in PLOTS else "   "
             print(f"{n:<{width}}  {mark}  {t}")
-        print(f"\nfig: a figure exists (lbsym plot NAME -o FILE.png)")
+        print("\nfig: a figure exists (lbsym plot NAME -o FILE.png)")
     return 0
 
 

@@ -1388,6 +1388,19 @@ class _Parser:
                                  f"integers or integer symbols")
         return self.checked(sympy.Sum(body, (index, lo, hi)), (body, lo, hi), tok.col)
 
+    @contextmanager
+    def _binding(self, name: str, index: sympy.Symbol) -> Iterator[None]:
+        """The summation index ``name`` in scope while the summand is parsed."""
+        old = self.bound.get(name)
+        self.bound[name] = index
+        try:
+            yield
+        finally:
+            if old is None:
+                self.bound.pop(name, None)
+            else:
+                self.bound[name] = old
+
     def plain_sum(self, tok: _Token) -> sympy.Expr:
         """``Sum(f, (n, 1, N))`` (sympy's printed form) or ``sum(...)``."""
         opener = self.advance()
@@ -1410,15 +1423,8 @@ class _Parser:
                              f"Sum(f(T[n]), (n, 1, N))")
         index = self._index_symbol(name, tok)
         self.descend(tok)
-        old = self.bound.get(name)
-        self.bound[name] = index
-        try:
+        with self._binding(name, index):
             body = self.expr()
-        finally:
-            if old is None:
-                self.bound.pop(name, None)
-            else:
-                self.bound[name] = old
         comma = self.advance()
         limits_open = self.advance()
         self.advance()  # the index name (found above)
@@ -1442,17 +1448,10 @@ class _Parser:
         self.descend(tok)
         lo = self.group(self.advance())
         hi = self.group(self.advance())
-        old = self.bound.get(name)
-        self.bound[name] = index
-        try:
+        with self._binding(name, index):
             if not self.starts_operand(self.peek()):
                 raise ParseError(f"\\sum at column {tok.col} has no summand")
             body = self.term()
-        finally:
-            if old is None:
-                self.bound.pop(name, None)
-            else:
-                self.bound[name] = old
         self.depth -= 1
         return self._summed(body, index, lo, hi, tok)
 
