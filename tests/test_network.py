@@ -339,34 +339,23 @@ def test_expressions_vanishing_by_unitarity_reduce_to_zero():
     assert not (alg.conj(E(0, 0)) * E(0, 1) + alg.conj(E(1, 0)) * E(1, 1)).n
 
 
-def _chain(n: int) -> Network:
-    net = Network()
-    for i in range(1, n + 1):
-        net.add(f"B{i}", barrier(i))
-    for i in range(1, n):
-        net.connect(f"B{i}.right", f"B{i + 1}.left", phase=sp.Symbol(f"phi{i}", real=True))
-    return net.external("L", "B1.left").external("R", f"B{n}.right")
+def _networks():
+    """benchmarks/networks.py: the networks the composition benchmark times."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "networks.py"
+    spec = importlib.util.spec_from_file_location("lbsym_benchmark_networks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _ring_symmetric_barrier() -> Network:
-    net = Network().add("J1", y_junction(EPS)).add("J2", y_junction(EPS)).add("B", symmetric_barrier(1))
-    net.connect("J1.arm1", "B.left", phase=TH[0], flux=TH[2] / 4)
-    net.connect("B.right", "J2.arm1", phase=TH[0], flux=TH[2] / 4)
-    net.connect("J1.arm2", "J2.arm2", phase=TH[1], flux=-TH[2] / 2)
-    return net.external("R", "J2.lead").external("L", "J1.lead")
+EXAMPLES = _networks()
+_chain = EXAMPLES.chain
 
 
-def _impurities() -> Network:
-    k = sp.Symbol("k", positive=True)
-    e = sp.symbols("epsilon1:4", real=True)
-    net = Network()
-    for name, ei in zip("ABC", e):
-        net.add(name, lattice_impurity(ei, k))
-    net.connect("A.right", "B.left", phase=3 * k).connect("B.right", "C.left", phase=5 * k)
-    return net.external("L", "A.left").external("R", "C.right")
-
-
-@pytest.mark.parametrize("make", [lambda: _chain(8), _ring_symmetric_barrier, _impurities],
+@pytest.mark.parametrize("make", [lambda: _chain(8), EXAMPLES.ring_symmetric, EXAMPLES.impurities],
                          ids=["chain of 8 barriers", "ring with a symmetric barrier", "three impurities"])
 def test_large_results_evaluate_like_a_numeric_linear_solve(make):
     net = make()
