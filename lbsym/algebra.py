@@ -807,7 +807,7 @@ class PolarAlgebra:
 
     def _pmul(self, a, b):
         """a * b, through FLINT when the product is large."""
-        if _FLINT and len(a) * len(b) >= FLINT_MUL_PAIRS and self.ngens > 0:
+        if _FLINT and len(a) * len(b) >= FLINT_MUL_PAIRS:
             return self._from_flint(self._to_flint(a) * self._to_flint(b))
         return a * b
 

@@ -48,11 +48,9 @@ def _expr_blocks(x) -> list[str]:
 
 def _figures(folder: Path | None, names: list[str]) -> dict[str, Path]:
     """Draw every derivation's figure into ``folder`` (needs the plot extra)."""
-    if folder is None:
-        return {}
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if folder is None or importlib.util.find_spec("matplotlib") is None:
         return {}
     from .plots import PLOTS, plot
 

@@ -348,13 +348,11 @@ def _cmd_book(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .plots import PLOTS, plot
 
-    if args.name in registry.names() and args.name not in PLOTS:  # refused before deriving
+    if args.name not in registry.names():
+        registry.get(args.name)  # raises UnknownDerivationError (with suggestions), builds nothing
+    if args.name not in PLOTS:  # name and path are refused before any derivation is built
         raise ParameterError(f"{args.name} has no figure; figures exist for: "
                              f"{', '.join(sorted(PLOTS))}")
-    d = registry.get(args.name)  # an unknown name raises here, before any work
-    if d.name not in PLOTS:
-        have = ", ".join(sorted(PLOTS))
-        raise ParameterError(f"{d.name} has no figure; figures exist for: {have}")
     path = _output_path(args.output, (".png", ".pdf", ".svg"))
     path = plot(args.name, path)
     print(f"wrote {path}")

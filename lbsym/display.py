@@ -68,29 +68,34 @@ def name_large_sums(rhs: sp.Expr, too_large, taken: set = frozenset()) -> tuple:
     return (num / den).xreplace(repl), defs
 
 
+def sum_lines(lead: str, pieces: list[str], limit: int, measure=len) -> list[str]:
+    """``lead t1 + t2 - t3 ...`` broken after whole terms, each line within ``limit``.
+
+    ``pieces`` are the printed terms (a leading ``-`` is the term's sign);
+    ``measure`` gives a line's printed width.  Lines after the first start
+    with their sign.  Shared by the terminal and the LaTeX renderings.
+    """
+    lines, line = [], lead + pieces[0]
+    for p in pieces[1:]:
+        token = f" - {p[1:].lstrip()}" if p.startswith("-") else f" + {p}"
+        if measure(line + token) > limit:
+            lines.append(line)
+            line = token.strip()
+        else:
+            line += token
+    lines.append(line)
+    return lines
+
+
 def _wrapped_sum(name: str, terms: list[sp.Expr], width: int) -> str | None:
     """``name = t1 + t2 + ...`` over several lines, each within ``width``."""
     pieces = [_pretty(t) for t in terms]
     if any("\n" in p for p in pieces):
         return None
     lead = f"{name} = "
-    lines, line = [], lead
-    for i, p in enumerate(pieces):
-        if i == 0:
-            token = p
-        elif p.startswith("-"):
-            token = " - " + p[1:]
-        else:
-            token = " + " + p
-        if len(line) + len(token) > width and line.strip() not in ("", name + " ="):
-            lines.append(line)
-            line = " " * (len(lead) - 2) + token.lstrip()
-            if not token.lstrip().startswith(("+", "-")):
-                line = " " * len(lead) + token.lstrip()
-        else:
-            line += token
-    lines.append(line)
-    return "\n".join(lines)
+    indent = " " * (len(lead) - 2)  # continuation lines put their sign under the "="
+    lines = sum_lines(lead, pieces, width - len(indent))
+    return "\n".join([lines[0]] + [indent + x for x in lines[1:]])
 
 
 def pretty_expr(x, width: int | None = None) -> str:

@@ -146,19 +146,6 @@ def _visible(tex: str) -> int:
     return len(t)
 
 
-def _chunks(terms: list[str], limit: int) -> list[str]:
-    lines, line = [], ""
-    for i, t in enumerate(terms):
-        token = t if i == 0 else (" " + t if t.startswith("-") else " + " + t)
-        if line and _visible(line + token) > limit:
-            lines.append(line)
-            line = token.strip()
-        else:
-            line += token
-    lines.append(line)
-    return lines
-
-
 def display_blocks(lhs, rhs, limit: int = _MAX_CHARS) -> list[str]:
     """``lhs = rhs`` as LaTeX display(s) that fit a page.
 
@@ -170,7 +157,7 @@ def display_blocks(lhs, rhs, limit: int = _MAX_CHARS) -> list[str]:
     body = latex(rhs)
     if _visible(head + body) <= limit or not isinstance(rhs, sp.Expr):
         return [rf"\[ {head}{body} \]"]
-    from .display import name_large_sums
+    from .display import name_large_sums, sum_lines
 
     short, defs = name_large_sums(rhs, lambda f: _visible(latex(f)) > limit // 3)
     blocks = []
@@ -185,7 +172,6 @@ def display_blocks(lhs, rhs, limit: int = _MAX_CHARS) -> list[str]:
         if _visible(lead + " + ".join(terms)) <= limit:
             blocks.append(rf"\[ {lead}{' + '.join(terms).replace('+ -', '- ')} \]")
             continue
-        lines = _chunks(terms, limit)
-        blocks.append("\\begin{multline*}\n" + lead + " \\\\\n".join(lines)
-                      + "\n\\end{multline*}")
+        lines = sum_lines(lead, terms, limit, measure=_visible)
+        blocks.append("\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}")
     return blocks

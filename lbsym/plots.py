@@ -354,10 +354,13 @@ def _quantum_hall_edges() -> dict:
     from . import lattice as lat
     from .transport import MultiTerminal
 
+    from .constants import e, h
+
     d = registry.get("quantum-hall-edges")
-    r_xy = evaluator(d.result.subs({sp.Symbol("e", positive=True): 1,
-                                    sp.Symbol("h", positive=True): 1}))
-    r_xx = evaluator(d.parts["R_xx"].expr + sp.Symbol("nu", positive=True, integer=True) * 0)
+    nu = sp.Symbol("nu", positive=True, integer=True)
+
+    def closed(expr: sp.Expr, n: int) -> float:  # units of h/e^2, nu edge channels
+        return float(expr.subs({e: 1, h: 1, nu: n}))
     sysh = lat.hall_bar(12, 30, probe_width=5, probe_length=3)
     energies = np.linspace(-3.3, -1.3, 41)
     nus, xy, xx = [], [], []
@@ -369,9 +372,8 @@ def _quantum_hall_edges() -> dict:
         xx.append(mt.four_terminal_resistance(0, 3, 1, 2))
     nus = np.array(nus)
     lines = [(r"$R_{xy} = h/(\nu e^2)$, $\nu$ = edge channels of the leads", energies,
-              np.array([float(r_xy(nu=n)) for n in nus])),
-             (r"$R_{xx} = 0$", energies, np.array([float(r_xx()) for _ in nus]) if not r_xx.args
-              else np.zeros_like(energies))]
+              np.array([closed(d.result, n) for n in nus])),
+             (r"$R_{xx} = 0$", energies, np.array([closed(d.parts["R_xx"].expr, n) for n in nus]))]
     points = [("lattice Hall bar 12x30, flux 0.1 per plaquette: $R_{xy}$", energies, np.array(xy)),
               ("lattice: $R_{xx}$", energies, np.array(xx))]
     return dict(**_resistance_axes("Quantum Hall plateaus from edge channels"), lines=lines,
@@ -413,17 +415,14 @@ def _quantum_spin_hall() -> dict:
 
 def _multiterminal_lattice(name: str, sysl, energies, params, lead_map) -> tuple:
     """The closed form fed with lattice T_ij, and MultiTerminal's numeric solve, along a sweep."""
+    from .derivations._common import closed_form_evaluator
     from .transport import MultiTerminal
 
-    d = registry.get(name)
-    free = sorted(d.result.free_symbols - {sp.Symbol("e", positive=True),
-                                           sp.Symbol("h", positive=True)}, key=lambda x: x.name)
-    f = sp.lambdify(free, d.result.subs({sp.Symbol("e", positive=True): 1,
-                                         sp.Symbol("h", positive=True): 1}), "numpy")
+    f = closed_form_evaluator(registry.get(name).result)
     closed, solved = [], []
     for E, prm in zip(energies, params):
         G = sysl.smatrix(float(E), prm).conductance_matrix()
-        closed.append(float(f(*[G[int(x.name[1]), int(x.name[2])] for x in free])))
+        closed.append(f(G))
         solved.append(MultiTerminal.from_conductance_matrix(G).four_terminal_resistance(*lead_map))
     return np.array(closed), np.array(solved)
 
@@ -472,13 +471,10 @@ def _brouwer_pump() -> dict:
     from .pumping import line_charge
 
     d = registry.get("brouwer-pump")
-    q = sp.lambdify(sorted(d.result.subs(d.relations).free_symbols, key=lambda x: x.name),
-                    d.result.subs(d.relations), "numpy")
-    names = [x.name for x in sorted(d.result.subs(d.relations).free_symbols, key=lambda x: x.name)]
+    q = evaluator(d.result, relations=d.relations)  # T is fixed by epsilon1, epsilon2, k, d
     kk, dd, c1, c2, amp = 1.0, 3, 0.7, -0.4, 0.05
     dphi = np.linspace(-np.pi, np.pi, 201)
-    vals = dict(A1=amp, A2=amp, d=dd, epsilon1=c1, epsilon2=c2, k=kk, phi1=0.0)
-    line = np.array([q(**{**vals, "phi2": x}) for x in dphi]) if "phi2" in names else None
+    line = q(A1=amp, A2=amp, d=dd, epsilon1=c1, epsilon2=c2, k=kk, phi1=0.0, phi2=dphi)
     chain = lat.chain({0: "e1", dd: "e2"})
     E = -2 * np.cos(kk)
 

@@ -62,7 +62,18 @@ def test_book_with_figures(tmp_path, capsys):
     md = (tmp_path / "b.md").read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert len(images) >= 10 and all((tmp_path / i).stat().st_size > 5000 for i in images)
-    assert "\\|" in md or "|" not in "".join(registry.get(n).title for n in registry.names())
+
+
+def test_markdown_escapes_table_bars_and_angle_brackets():
+    """Symbol meanings carry |t|^2 and 0 < T < 1: the table rows keep exactly their four bars."""
+    md = book_markdown(checks=False)
+    rows = [line for line in md.splitlines() if line.startswith("| $")]
+    assert len(rows) >= 50
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == 4, row
+        assert "<" not in row and ">" not in row, row
+    assert any(r"T = \|t\|^2" in row for row in rows)
+    assert any("0 &lt; T &lt; 1" in row for row in rows)
 
 
 def test_markdown_contains_every_derivation(tmp_path, capsys):

@@ -40,6 +40,19 @@ def sampled_check(
     return CheckReport(method=method, max_abs_error=float(worst), points=points, tolerance=tol)
 
 
+def closed_form_evaluator(result: sp.Expr) -> Callable:
+    """A multi-terminal result in the T_ij (units h/e^2) as f(G) of a conductance matrix G.
+
+    T<i><j> is read from G[i, j]: the derived resistance fed with, e.g., a lattice's
+    transmissions, to compare with the lattice's own numeric solve.
+    """
+    e, h = sp.Symbol("e", positive=True), sp.Symbol("h", positive=True)
+    free = sorted(result.free_symbols - {e, h}, key=lambda s: s.name)
+    f = sp.lambdify(free, result.subs({e: 1, h: 1}), "numpy")
+    idx = [(int(s.name[1]), int(s.name[2])) for s in free]
+    return lambda G: float(f(*[G[i, j] for i, j in idx]))
+
+
 def lambdified(expr: sp.Expr, symbols: Iterable[sp.Symbol]) -> Callable:
     return sp.lambdify(tuple(symbols), expr, modules="numpy")
 

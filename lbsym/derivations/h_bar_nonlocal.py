@@ -15,7 +15,8 @@ import sympy as sp
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
-from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
+from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
+                      transmission_symbols)
 
 NAME = "h-bar-nonlocal"
 TITLE = "H-bar: nonlocal four-terminal resistance and when it vanishes"
@@ -67,18 +68,14 @@ def lattice_values(d: Derivation | None = None) -> list[dict]:
 
     from ..derivation import get
 
-    d = d or get(NAME)
-    free = sorted(d.result.free_symbols - {e, h}, key=lambda s: s.name)
-    f = sp.lambdify(free, d.result.subs({e: 1, h: 1}), "numpy")
+    closed = closed_form_evaluator((d or get(NAME)).result)
     out = []
     for label, args, field, E in lattice_points():
         G = lat.hbar(*args, field=field).smatrix(E).conductance_matrix()
         mt = MultiTerminal.from_conductance_matrix(G)
         r_solve = mt.four_terminal_resistance(I_SRC, J_SNK, K_V, L_V)
-        vals = [G[int(s.name[1]), int(s.name[2])] for s in free]
-        r_closed = float(f(*vals))
         out.append(dict(label=label, args=args, field=field, energy=E,
-                        solve=r_solve, closed=r_closed, mirror=(field is None)))
+                        solve=r_solve, closed=closed(G), mirror=(field is None)))
     return out
 
 

@@ -36,7 +36,8 @@ import sympy as sp
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
-from ._common import Tsym, buttiker_textbook, sum_rules, terminal_symbols, transmission_symbols
+from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
+                      transmission_symbols)
 
 NAME = "wheatstone-bridge"
 TITLE = "Quantum Wheatstone bridge: the balance condition in transmission probabilities"
@@ -170,14 +171,6 @@ def lattice_conductances() -> tuple:
                 G.setflags(write=False)
                 out.append((label, balanced, E, phi, G))
     return tuple(out)
-
-
-def closed_form_evaluator(result: sp.Expr):
-    """The closed form R_{02,13} (units h/e^2) as f(G) of a lattice conductance matrix G."""
-    free = sorted(result.free_symbols - {e, h}, key=lambda s: s.name)
-    f = sp.lambdify(free, result.subs({e: 1, h: 1}), "numpy")
-    idx = [(int(s.name[1]), int(s.name[2])) for s in free]
-    return lambda G: float(f(*[G[i, j] for i, j in idx]))
 
 
 def lattice_values(result: sp.Expr | None = None) -> list[dict]:
