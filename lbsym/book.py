@@ -52,10 +52,11 @@ def _figures(folder: Path | None, names: list[str]) -> dict[str, Path]:
 
     if folder is None or importlib.util.find_spec("matplotlib") is None:
         return {}
-    from .plots import PLOTS, plot
+    from .derivation import has_hook
+    from .plots import plot
 
     folder.mkdir(parents=True, exist_ok=True)
-    return {n: plot(n, folder / f"{n}.png") for n in names if n in PLOTS}
+    return {n: plot(n, folder / f"{n}.png") for n in names if has_hook(n, "figure")}
 
 
 def _check(d: registry.Derivation):
@@ -115,7 +116,7 @@ def book_tex(names: list[str] | None = None, *, checks: bool = True,
             if rep is not None:
                 out.append(
                     rf"\par Cross-check against the {kind}: largest difference "
-                    rf"{_sci(rep.max_abs_error)} over {rep.points} points "
+                    rf"{_sci(rep.error)} over {rep.points} points "
                     rf"(tolerance {_sci(rep.tolerance)}). {tex_escape(rep.method)}."
                 )
     out.append(r"\end{document}")
@@ -152,7 +153,7 @@ def book_markdown(names: list[str] | None = None, *, checks: bool = True,
         if checks:
             rep, kind = _check(d)
             if rep is not None:
-                out += [f"Cross-check against the {kind}: largest difference {rep.max_abs_error:.2e} "
+                out += [f"Cross-check against the {kind}: largest difference {rep.error:.2e} "
                         f"over {rep.points} points (tolerance {rep.tolerance:.1e}). {rep.method}.", ""]
     return "\n".join(out)
 

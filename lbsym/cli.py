@@ -225,16 +225,15 @@ def evaluate_derivation(d: registry.Derivation, pairs: Sequence[str], digits: in
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .plots import PLOTS
-
     items = registry.catalogue()
+    figures = {n for n, _ in items if registry.has_hook(n, "figure")}
     if args.json:
-        print(json.dumps([{"name": n, "title": t, "figure": n in PLOTS} for n, t in items],
+        print(json.dumps([{"name": n, "title": t, "figure": n in figures} for n, t in items],
                          indent=2))
     else:
         width = max(len(n) for n, _ in items)
         for n, t in items:
-            mark = "fig" if n in PLOTS else "   "
+            mark = "fig" if n in figures else "   "
             print(f"{n:<{width}}  {mark}  {t}")
         print("\nfig: a figure exists (lbsym plot NAME -o FILE.png)")
     return 0
@@ -274,7 +273,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
             print("\nno cross-check available")
         else:
             status = "PASS" if rep.passed else "FAIL"
-            print(f"\n{kind}: {status}, max |difference| = {rep.max_abs_error:.3e} over "
+            print(f"\n{kind}: {status}, max |difference| = {rep.error:.3e} over "
                   f"{rep.points} points (tolerance {rep.tolerance:g}); {rep.method}")
             if not rep.passed:
                 return 1
@@ -346,13 +345,13 @@ def _cmd_book(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plots import PLOTS, plot
+    from .plots import figure_names, plot
 
     if args.name not in registry.names():
         registry.get(args.name)  # raises UnknownDerivationError (with suggestions), builds nothing
-    if args.name not in PLOTS:  # name and path are refused before any derivation is built
+    if not registry.has_hook(args.name, "figure"):  # refused before any derivation is built
         raise ParameterError(f"{args.name} has no figure; figures exist for: "
-                             f"{', '.join(sorted(PLOTS))}")
+                             f"{', '.join(figure_names())}")
     path = _output_path(args.output, (".png", ".pdf", ".svg"))
     path = plot(args.name, path)
     print(f"wrote {path}")

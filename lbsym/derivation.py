@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
@@ -30,6 +30,7 @@ __all__ = [
     "Step",
     "Part",
     "CheckReport",
+    "CHECK_KINDS",
     "Derivation",
     "register",
     "get",
@@ -74,41 +75,80 @@ class Part:
     meaning: str
 
 
+#: what :attr:`CheckReport.error` measures
+CHECK_KINDS = {
+    "absolute": "largest absolute difference",
+    "relative": "largest relative difference",
+    "sigma": "largest difference in standard errors of a sampled estimate",
+    "ratio": "largest error in units of its route's tolerance, over several routes",
+}
+
+
 @dataclass(frozen=True)
 class CheckReport:
-    """Outcome of a numeric cross-check against an independent route."""
+    """Outcome of a numeric check against an independent route.
+
+    ``error`` is the largest discrepancy over ``points`` compared points, in
+    the measure named by ``kind`` (:data:`CHECK_KINDS`: an absolute or a
+    relative difference, or a number of standard errors of a Monte-Carlo
+    estimate, or, for several routes, the worst error in units of each route's
+    own tolerance); the check passes when ``error <= tolerance``.  Zero compared
+    points never pass: there is no evidence.
+    """
 
     method: str
-    max_abs_error: float
+    error: float
     points: int
     tolerance: float
+    kind: str = "absolute"
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHECK_KINDS:
+            raise ValueError(f"unknown check kind {self.kind!r} (known: {', '.join(CHECK_KINDS)})")
 
     @property
     def passed(self) -> bool:
-        return self.max_abs_error <= self.tolerance
+        return self.points > 0 and self.error <= self.tolerance
+
+    def summary(self) -> str:
+        """One line: method, error (with its kind), tolerance, points, verdict."""
+        unit = {"absolute": "", "relative": " (relative)", "sigma": " sigma",
+                "ratio": " x tolerance"}[self.kind]
+        return (f"{self.method}: {self.error:.3g}{unit} over {self.points} points "
+                f"(tolerance {self.tolerance:g}) {'passed' if self.passed else 'FAILED'}")
 
     def as_dict(self) -> dict:
         return {
             "method": self.method,
-            "max_abs_error": self.max_abs_error,
+            "kind": self.kind,
+            "error": self.error,
             "points": self.points,
             "tolerance": self.tolerance,
             "passed": self.passed,
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Derivation:
     """A derived textbook result (see module docstring).
 
-    ``cross_check`` is a callable returning a :class:`CheckReport` computed
-    by an independent numeric route (numeric linear solve, quadrature,
-    random matrices, mpmath); ``lattice`` likewise against the tight-binding
-    solver where a lattice system exists.
+    A derivation module owns everything about its result: its builder
+    (registered with :func:`register`, which fills in ``name`` and ``title``)
+    and, as module-level functions the registry discovers,
+
+    * ``cross_check(der) -> CheckReport``: an independent numeric route
+      (numeric linear solve, quadrature, random matrices, mpmath);
+    * ``lattice_check(der) -> CheckReport``: the tight-binding solver;
+    * ``figure(der) -> dict``: the numbers of its figure (:mod:`lbsym.plots`).
+
+    Each takes the derivation and must evaluate ``der.result`` (or its
+    parts), never a literal, so that a spoiled result fails it.  ``facts``
+    is the module's own frozen dataclass of secondary results (typed
+    attributes, not string keys).
     """
 
-    name: str
-    title: str
+    name: str = ""
+    title: str = ""
     topic: str
     symbols: tuple[SymbolInfo, ...]
     steps: tuple[Step, ...]
@@ -118,19 +158,20 @@ class Derivation:
     reference: str
     relations: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     ranges: Mapping[sp.Symbol, tuple[Any, Any]] = field(default_factory=dict)
-    facts: Mapping[str, Any] = field(default_factory=dict)
+    facts: Any = None
     parts: Mapping[str, Part] = field(default_factory=dict)
-    cross_check: Callable[[], CheckReport] | None = None
-    #: the lattice check, called with this derivation: it must evaluate ``der.result``
-    #: (and its parts), never a literal, so that a wrong result fails it
+    cross_check: Callable[["Derivation"], CheckReport] | None = None
     lattice: Callable[["Derivation"], CheckReport] | None = None
+    figure: Callable[["Derivation"], dict] | None = None
 
     def __post_init__(self) -> None:
         # a shared, cached derivation: its mappings are read-only views
-        for name in ("relations", "ranges", "facts", "parts"):
+        for name in ("relations", "ranges", "parts"):
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
+        if isinstance(self.facts, Mapping):
+            raise TypeError("Derivation.facts is a frozen dataclass of the derivation module, not a dict")
 
     # --------------------------------------------------------------- access
     @property
@@ -212,22 +253,16 @@ class Derivation:
         return worst
 
     def run_cross_check(self) -> CheckReport | None:
-        return self.cross_check() if self.cross_check else None
+        """The independent numeric check of this result; None if there is none."""
+        return self.cross_check(self) if self.cross_check else None
 
     def lattice_check(self) -> CheckReport | None:
-        """Compare the closed form with the tight-binding solver.
+        """Compare the closed form with the tight-binding solver; None if no lattice system."""
+        return self.lattice(self) if self.lattice else None
 
-        Uses ``self.lattice`` if given, else the check registered for this
-        name in :data:`lbsym.lattice_checks.CHECKS`; None if there is none.
-        """
-        if self.lattice:
-            return self.lattice(self)
-        try:
-            from .lattice_checks import CHECKS
-        except ImportError:  # pragma: no cover - module not present
-            return None
-        fn = CHECKS.get(self.name)
-        return fn(self) if fn else None
+    def figure_data(self) -> dict | None:
+        """The numbers of this derivation's figure; None if it has none."""
+        return self.figure(self) if self.figure else None
 
     # --------------------------------------------------------------- output
     def latex(self) -> str:
@@ -352,9 +387,12 @@ def _relation_functions(relations: tuple) -> list:
 # ------------------------------------------------------------------ registry
 _BUILDERS: dict[str, tuple[str, Callable[[], Derivation]]] = {}
 
+#: module-level functions of a derivation module, and the Derivation field each fills
+HOOKS = {"cross_check": "cross_check", "lattice_check": "lattice", "figure": "figure"}
+
 
 def register(name: str, title: str) -> Callable[[Callable[[], Derivation]], Callable[[], Derivation]]:
-    """Decorator: register the builder of derivation ``name``."""
+    """Decorator: register the builder of derivation ``name`` (its one definition of name and title)."""
 
     def deco(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
         if name in _BUILDERS and _BUILDERS[name][1].__module__ != fn.__module__:
@@ -363,6 +401,31 @@ def register(name: str, title: str) -> Callable[[Callable[[], Derivation]], Call
         return fn
 
     return deco
+
+
+def has_hook(name: str, hook: str) -> bool:
+    """Whether derivation ``name``'s module defines ``hook`` (a key of :data:`HOOKS`),
+    without building the derivation."""
+    import sys
+
+    _load_all()
+    if hook not in HOOKS:
+        raise ValueError(f"unknown hook {hook!r} (known: {', '.join(HOOKS)})")
+    return callable(getattr(sys.modules[_BUILDERS[name][1].__module__], hook, None))
+
+
+def _assemble(name: str) -> Derivation:
+    """Build ``name`` and attach its module's checks and figure."""
+    import sys
+
+    title, fn = _BUILDERS[name]
+    der = fn()
+    if der.name not in ("", name) or der.title not in ("", title):
+        raise ValueError(f"derivation {name!r}: name and title are given once, in @register")
+    module = sys.modules[fn.__module__]
+    hooks = {fld: getattr(module, attr) for attr, fld in HOOKS.items()
+             if getattr(der, fld) is None and callable(getattr(module, attr, None))}
+    return replace(der, name=name, title=title, **hooks)
 
 
 @lru_cache(maxsize=1)
@@ -398,4 +461,4 @@ def get(name: str) -> Derivation:
         raise UnknownDerivationError(
             f"unknown derivation {name!r}{hint} (known: {', '.join(sorted(_BUILDERS))})"
         )
-    return _BUILDERS[name][1]()
+    return _assemble(name)

@@ -71,6 +71,15 @@ class Evaluator:
                 return self._f(*[mpmath.mpmathify(a) for a in args])
         return self._f(*[np.asarray(a) for a in args])
 
+    def at(self, point: Mapping[Any, Any]) -> Any:
+        """Evaluate at a point given as a mapping (keys: symbols or names) that may
+        hold values of other symbols too; a missing argument is an error."""
+        named = {getattr(k, "name", k): v for k, v in point.items()}
+        missing = [a for a in self.args if a not in named]
+        if missing:
+            raise ParameterError(f"missing value(s) for {missing}")
+        return self(*[named[a] for a in self.args])
+
     def __repr__(self) -> str:
         return f"Evaluator({self.expr}, args={self.args}, backend={self.backend!r})"
 
@@ -122,36 +131,60 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     every part is an unknown, and the whole linear system
     (1 - S_parts P) b = S_parts E a_ext is solved at once with numpy (no
     symbolic elimination, no loop ordering).  Rows/columns follow the
-    network's external leads and channels in declaration order.
+    network's external leads and channels in declaration order.  ``values``
+    maps symbols (or their names) to numbers; values of other symbols are
+    ignored.  The parts' matrices and link phases are compiled once per
+    network (and recompiled if the network changes).
     """
     network._validate()
-    subs = {}
-    for k, v in values.items():
-        subs[k] = v
+    signature = (tuple((n, id(S)) for n, S in network.parts.items()), tuple(network.links),
+                 tuple((n, tuple(ps)) for n, ps in network.leads))
+    cached = _NETWORK_CACHE.get(id(network))
+    if cached is None or cached[0] != signature or cached[1]() is not network:
+        import weakref
+
+        cached = (signature, weakref.ref(network), _compile_network(network))
+        _NETWORK_CACHE[id(network)] = cached
+    symbols, names, f, E = cached[2]
+    named = {getattr(k, "name", k): v for k, v in values.items()}
+    missing = [n for n in names if n not in named]
+    if missing:
+        raise ParameterError(f"cannot evaluate the network numerically: missing values for {missing}")
+    Sb, P = f(*[named[n] for n in names])
+    Sb = np.asarray(Sb, dtype=complex)
+    P = np.asarray(P, dtype=complex)
+    b = np.linalg.solve(np.eye(len(Sb)) - Sb @ P, Sb @ E)
+    return E.T @ b
+
+
+#: id(network) -> (structure signature, weak reference, compiled pieces)
+_NETWORK_CACHE: dict[int, tuple] = {}
+
+
+def _compile_network(network: Any) -> tuple:
+    """The block-diagonal S of the parts and the link matrix P as one numpy function."""
     ports: list = []
     for name, S in network.parts.items():
         ports += [(name, p) for p in S.ports]
     index = {p: i for i, p in enumerate(ports)}
     n = len(ports)
-
-    def num(x: Any) -> complex:
-        try:
-            return complex(sp.sympify(x).subs(subs).evalf(20))
-        except TypeError as exc:
-            raise ParameterError(f"cannot evaluate {x} numerically: missing values") from exc
-
-    Sb = np.zeros((n, n), complex)
+    Sb = sp.zeros(n, n)
     for name, S in network.parts.items():
         idx = [index[(name, p)] for p in S.ports]
-        M = np.array(S.matrix.subs(subs).evalf(20).tolist(), dtype=complex)
-        Sb[np.ix_(idx, idx)] = M
-    P = np.zeros((n, n), complex)  # incoming a = P b (+ external)
+        for a, i in enumerate(idx):
+            for b, j in enumerate(idx):
+                Sb[i, j] = S.matrix[a, b]
+    P = sp.zeros(n, n)  # incoming a = P b (+ external)
     for a, b, phase, flux in network.links:
-        P[index[b], index[a]] = num(sp.exp(sp.I * (phase + flux)))
-        P[index[a], index[b]] = num(sp.exp(sp.I * (phase - flux)))
+        P[index[b], index[a]] = sp.exp(sp.I * (phase + flux))
+        P[index[a], index[b]] = sp.exp(sp.I * (phase - flux))
     ext = [p for _, ps in network.leads for p in ps]
     E = np.zeros((n, len(ext)), complex)
     for j, p in enumerate(ext):
         E[index[p], j] = 1
-    b = np.linalg.solve(np.eye(n) - Sb @ P, Sb @ E)
-    return E.T @ b
+    symbols = sorted(Sb.free_symbols | P.free_symbols, key=lambda s: s.name)
+    names = [s.name for s in symbols]
+    if len(set(names)) != len(names):
+        raise ParameterError("two different symbols of this network share a name")
+    f = sp.lambdify(symbols, (Sb, P), modules="numpy")
+    return symbols, names, f, E

@@ -28,6 +28,7 @@ __all__ = [
     "symmetric_barrier",
     "delta_barrier",
     "lattice_impurity",
+    "lattice_junction",
     "propagation",
     "y_junction",
     "beam_splitter",
@@ -146,6 +147,23 @@ def lattice_impurity(
     r = eps / (w - eps)
     ranges = {k: (0, sp.pi)} if isinstance(k, sp.Symbol) else {}
     return SMatrix([[r, t], [t, r]], LR, ranges=ranges)
+
+
+def lattice_junction(k: sp.Expr | None = None) -> SMatrix:
+    """Exact S-matrix of one tight-binding site joining three 1D chains.
+
+    Hopping 1, E = -2 cos k, 0 < k < pi (``lbsym.lattice.junction(3)``):
+    S = -1 + i v G_J with v = 2 sin k and G_J = 1/(E + 3 e^{ik}), that is,
+    with z = e^{ik}, S_ij = (z^2 - 1)/(2 z^2 - 1) - delta_ij.  At the band
+    centre (k = pi/2) this is Büttiker's junction with epsilon = 4/9.
+    Ports ``("lead", "up", "down")``; phase reference at the junction site.
+    """
+    k = _sym("k", positive=True) if k is None else sp.sympify(k)
+    z = sp.exp(I * k)
+    c = (z**2 - 1) / (2 * z**2 - 1)
+    ranges = {k: (0, sp.pi)} if isinstance(k, sp.Symbol) else {}
+    return SMatrix([[c - 1, c, c], [c, c - 1, c], [c, c, c - 1]], ("lead", "up", "down"),
+                   ranges=ranges)
 
 
 def propagation(phase: sp.Expr, flux_phase: sp.Expr = 0) -> SMatrix:

@@ -140,9 +140,9 @@ def _panels(data):
 @pytest.mark.parametrize("name", NOISE_FIGURES)
 def test_noise_plots_are_written_from_the_cli(tmp_path, name, noise_data, capsys):
     pytest.importorskip("matplotlib")
-    from lbsym.plots import PLOTS
+    from lbsym.plots import figure_names
 
-    assert name in PLOTS
+    assert name in figure_names()
     out = tmp_path / f"{name}.png"
     assert main(["plot", name, "-o", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out
@@ -203,8 +203,8 @@ def test_counting_statistics_figure(noise_data):
     d = registry.get("counting-statistics")
     data = noise_data("counting-statistics")
     assert len(data["panels"]) == 6
-    for k, (p, kappa, textbook) in enumerate(zip(data["panels"], d.facts["cumulants"],
-                                                 d.facts["textbook_cumulants"]), start=1):
+    for k, (p, kappa, textbook) in enumerate(zip(data["panels"], d.facts.cumulants,
+                                                 d.facts.textbook_cumulants), start=1):
         (_, t, y), (_, tp, yp), err = p["lines"][0], p["points"][0], p["errors"][0]
         assert np.allclose(y, evaluator(textbook)(T=t), atol=1e-13)
         if k == 6:
@@ -232,7 +232,7 @@ def test_spin_flip_figure(noise_data):
     d = registry.get("spin-flip-noise")
     data = noise_data("spin-flip-noise")
     a, b = data["panels"]
-    diff = evaluator(d.facts["textbook_difference"])  # F - F_sc
+    diff = evaluator(d.facts.textbook_difference)  # F - F_sc
 
     def closed(z0, z1, th):  # delta barriers Z0 +- Z1 at k = 1 in the impurity's spin basis
         tp, tm = 1 / (1 + (z0 + z1) ** 2), 1 / (1 + (z0 - z1) ** 2)
@@ -262,7 +262,7 @@ def test_voltage_probe_figure(tmp_path, capsys):
     data = figure_data("voltage-probe")
     T1 = 0.2
     for panel, key in zip(data["panels"], ("buttiker_probe", "pure_dephasing")):
-        m = registry.get("voltage-probe").facts[key]
+        m = getattr(registry.get("voltage-probe").facts, key)
         for (label, x, y), (_, xp, yp), e_val in zip(panel["lines"], panel["points"], (0.0, 0.1, 0.4, 1.0)):
             rho = (1 - e_val) * (1 - T1)
             from lbsym.derivations import voltage_probe as vp

@@ -43,7 +43,7 @@ def test_derive_formats(capsys, fmt):
 def test_derive_json_with_check(capsys):
     code, out, _ = run(capsys, "derive", "fabry-perot", "--format", "json", "--lattice-check")
     data = json.loads(out)
-    assert code == 0 and data["lattice_check"]["max_abs_error"] < 1e-10
+    assert code == 0 and data["lattice_check"]["error"] < 1e-10
     assert data["lattice_check"]["points"] > 0
 
 

@@ -37,7 +37,7 @@ def sampled_check(
     for _ in range(points):
         p = sample(rng)
         worst = max(worst, abs(complex(closed(p)) - complex(independent(p))))
-    return CheckReport(method=method, max_abs_error=float(worst), points=points, tolerance=tol)
+    return CheckReport(method=method, error=float(worst), points=points, tolerance=tol)
 
 
 def closed_form_evaluator(result: sp.Expr) -> Callable:
@@ -105,3 +105,33 @@ def terminal_symbols(leads: Iterable[object]) -> tuple[SymbolInfo, ...]:
              for i in leads for j in leads if i != j]
     return tuple(infos) + (SymbolInfo(e, "elementary charge", "e > 0"),
                            SymbolInfo(h, "Planck constant", "h > 0"))
+
+
+# ------------------------------------------------------------------ figures
+def batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Sample cumulants 1..order over ``batches`` equal batches of the samples ``x``:
+    (batch mean, its standard error)."""
+    from ..counting import sample_cumulants
+
+    b = np.array([sample_cumulants(c, order) for c in np.array_split(x, batches)])
+    return b.mean(axis=0), b.std(axis=0, ddof=1) / np.sqrt(batches)
+
+
+def resistance_axes(title: str) -> dict:
+    """Axes of a resistance-against-energy figure."""
+    return dict(xlabel=r"Fermi energy $E$ (hopping units)", ylabel=r"resistance ($h/e^2$)",
+                title=title)
+
+
+def multiterminal_lattice(result: sp.Expr, sysl, energies, params, lead_map) -> tuple:
+    """A multi-terminal closed form fed with lattice T_ij, and MultiTerminal's numeric
+    solve of the same lattice conductance matrix, along a sweep."""
+    from ..transport import MultiTerminal
+
+    f = closed_form_evaluator(result)
+    closed, solved = [], []
+    for E, prm in zip(energies, params):
+        G = sysl.smatrix(float(E), prm).conductance_matrix()
+        closed.append(f(G))
+        solved.append(MultiTerminal.from_conductance_matrix(G).four_terminal_resistance(*lead_map))
+    return np.array(closed), np.array(solved)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 import numpy as np
@@ -59,6 +60,7 @@ from ..pumping import (
     stokes_identity,
 )
 from ..scatterers import lattice_impurity
+from ..numeric import evaluator
 
 NAME = "brouwer-pump"
 TITLE = "Brouwer pump: charge per cycle from two gate voltages, the area law"
@@ -166,7 +168,7 @@ def square(a: float, b: float) -> Path:
 
 
 # ------------------------------------------------------------------ checks
-def cross_check() -> CheckReport:
+def cross_check(der: Derivation) -> CheckReport:
     """Two numeric routes independent of the derived result.
 
     (i) Pi_L from fourth-order finite differences of the S-matrix of a numpy
@@ -176,10 +178,7 @@ def cross_check() -> CheckReport:
     emissivities (route c) around ellipses of amplitude lambda (A1, A2),
     Richardson-extrapolated to lambda -> 0 (Q is even in lambda).
     """
-    from ..derivation import get
-
-    der = get(NAME)
-    f_pi = sp.lambdify((e1, e2, k, d), der.facts["integrand_left"], "numpy")
+    f_pi = sp.lambdify((e1, e2, k, d), der.facts.integrand_left, "numpy")
     f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
     net = network()
     rng = random.Random(11)
@@ -210,7 +209,7 @@ def cross_check() -> CheckReport:
                 f"form (max |d Pi| = {worst_pi:.1e}); (ii) derived small-cycle Q/A1A2 vs the Richardson "
                 f"limit of the emissivity loop integral around shrinking ellipses (max |dQ| = {worst_q:.1e}); "
                 "random (k, d, epsilon1, epsilon2, A, phi)"),
-        max_abs_error=float(max(worst_pi, worst_q)), points=pts, tolerance=1e-8)
+        error=float(max(worst_pi, worst_q)), points=pts, tolerance=1e-8)
 
 
 def _lattice_ldos(system, E: float, params: dict, sites: tuple) -> list[float]:
@@ -236,8 +235,8 @@ def lattice_values(der: Derivation | None = None) -> dict:
     from ..derivation import get
 
     der = der or get(NAME)
-    f_pi = sp.lambdify((e1, e2, k, d), der.facts["integrand_left"], "numpy")
-    f_fr = [sp.lambdify((e1, e2, k, d), der.facts[f"friedel_sum_{j}"], "numpy") for j in (1, 2)]
+    f_pi = sp.lambdify((e1, e2, k, d), der.facts.integrand_left, "numpy")
+    f_fr = [sp.lambdify((e1, e2, k, d), getattr(der.facts, f"friedel_sum_{j}"), "numpy") for j in (1, 2)]
     out = {"integrand": [], "friedel": [], "charge": [], "small": []}
     f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
     systems = {}
@@ -301,12 +300,40 @@ def lattice_report(v: dict) -> CheckReport:
                 f"the area integral of the closed-form Pi_L (max {e_q:.1e}): {qs}; (4) the result Q/A^2 "
                 f"vs the Richardson limit of lattice loop integrals around shrinking ellipses "
                 f"(max {e_s:.1e})"),
-        max_abs_error=float(max(e_pi, e_fr, e_q, e_s)),
+        error=float(max(e_pi, e_fr, e_q, e_s)),
         points=len(v["integrand"]) + len(v["friedel"]) + len(v["charge"]) + len(v.get("small", [])),
         tolerance=1e-8)
 
 
 # ------------------------------------------------------------------ derivation
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    smatrix: Any
+    integrand_left: Any
+    integrand_left_T: Any
+    charge_epsilon_form: Any
+    transmission: Any
+    clean_wire_charge: Any
+    integrand_right: Any
+    integrand_sum: Any
+    emissivity_left_1: Any
+    emissivity_left_2: Any
+    friedel_sum_1: Any
+    friedel_sum_2: Any
+    stokes_identity: Any
+    harmonic_cycle: Any
+    omega_free: Any
+    in_phase_charge: Any
+    single_parameter_charge: Any
+    back_and_forth_segment: Any
+    back_and_forth_curve: Any
+    resonance_epsilon: Any
+    quantized_cycle: Any
+    larger_square_charge: Any
+
+
 @register(NAME, TITLE)
 def build() -> Derivation:
     S = model()
@@ -351,8 +378,6 @@ def build() -> Derivation:
     dsum = sp.Derivative(N_s(e1, e2), e1)
     textbook = textbook_form()
     return _PumpDerivation(
-        name=NAME,
-        title=TITLE,
         topic="Adiabatic quantum pumping, Brouwer's formula",
         symbols=(
             SymbolInfo(e1, "on-site energy of impurity 1 (site 0; a gate voltage), centre of the cycle",
@@ -443,31 +468,79 @@ def build() -> Derivation:
         ranges={k: (0, sp.pi), T: (0, 1)},
         parts={"transmission": Part(sp.Symbol("T"), T_lib, "transmission of the double-delta pump"),
                "clean_wire": Part(sp.Symbol("Q_clean"), clean, "charge pumped when the wire is clean")},
-        facts={
-            "smatrix": S,
-            "integrand_left": pi_L,
-            "integrand_left_T": pi_T,
-            "charge_epsilon_form": q_eps,
-            "transmission": T_lib,
-            "clean_wire_charge": clean,
-            "integrand_right": pi_R,
-            "integrand_sum": pi_sum,
-            "emissivity_left_1": dn1,
-            "emissivity_left_2": dn2,
-            "friedel_sum_1": fr1,
-            "friedel_sum_2": fr2,
-            "stokes_identity": stokes,
-            "harmonic_cycle": hc,
-            "omega_free": omega_free,
-            "in_phase_charge": in_phase,
-            "single_parameter_charge": single,
-            "back_and_forth_segment": segment,
-            "back_and_forth_curve": retraced_q,
-            "resonance_epsilon": eps_r,
-            "quantized_cycle": {"k": kr, "d": dr, "square": (a, b), "area": q_area, "line": q_line,
+        facts=Facts(
+            smatrix=S,
+            integrand_left=pi_L,
+            integrand_left_T=pi_T,
+            charge_epsilon_form=q_eps,
+            transmission=T_lib,
+            clean_wire_charge=clean,
+            integrand_right=pi_R,
+            integrand_sum=pi_sum,
+            emissivity_left_1=dn1,
+            emissivity_left_2=dn2,
+            friedel_sum_1=fr1,
+            friedel_sum_2=fr2,
+            stokes_identity=stokes,
+            harmonic_cycle=hc,
+            omega_free=omega_free,
+            in_phase_charge=in_phase,
+            single_parameter_charge=single,
+            back_and_forth_segment=segment,
+            back_and_forth_curve=retraced_q,
+            resonance_epsilon=eps_r,
+            quantized_cycle={"k": kr, "d": dr, "square": (a, b), "area": q_area, "line": q_line,
                                 "right": q_right},
-            "larger_square_charge": q_big,
-        },
-        cross_check=cross_check,
-        lattice=lattice_check,
+            larger_square_charge=q_big,
+        ),
     )
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    from .. import lattice as lat
+    from ..pumping import Path as PumpPath
+    from ..pumping import line_charge
+
+    d = der
+    q = evaluator(d.result, relations=d.relations)  # T is fixed by epsilon1, epsilon2, k, d
+    kk, dd, c1, c2, amp = 1.0, 3, 0.7, -0.4, 0.05
+    dphi = np.linspace(-np.pi, np.pi, 201)
+    line = q(A1=amp, A2=amp, d=dd, epsilon1=c1, epsilon2=c2, k=kk, phi1=0.0, phi2=dphi)
+    chain = lat.chain({0: "e1", dd: "e2"})
+    E = -2 * np.cos(kk)
+
+    def src(X):
+        return chain.smatrix(E, {"e1": X[0], "e2": X[1]}).data
+
+    xp = np.linspace(-np.pi, np.pi, 13)
+    # charge entering from the left lead = charge pumped into the right lead
+    yp = np.array([line_charge(src, PumpPath.ellipse((c1, c2), (amp, amp), (0.0, float(x))), [0],
+                               nodes=32) for x in xp])
+    panel_a = dict(xlabel=r"phase difference $\phi_2 - \phi_1$",
+                   ylabel=r"pumped charge $Q$ per cycle ($e$), into the right lead",
+                   title=rf"(a) weak pumping, $A_1 = A_2 = {amp}$: bilinear response",
+                   lines=[("closed form (Brouwer, area law)", dphi, line)],
+                   points=[("lattice chain, loop integral of the emissivities", xp, yp)],
+                   paired=True, phase_axis=True, legend_loc="below")
+    a = RESONANT["square"][0]
+    sizes = np.array([6.0, 10.0, 15.0, 20.0, 30.0, 45.0])
+    pump = _pump(RESONANT["k"], RESONANT["d"])
+    qs = np.array([pump.charge(square(a, b), "left", "area") for b in sizes])
+    chain_r = lat.chain({0: "e1", RESONANT["d"]: "e2"})
+    Er = -2 * np.cos(RESONANT["k"])
+
+    def src_r(X):
+        return chain_r.smatrix(Er, {"e1": X[0], "e2": X[1]}).data
+
+    lat_sizes = sizes[[0, 2, 4]]
+    lat_q = np.array([line_charge(src_r, square(a, b), [0], nodes=512) for b in lat_sizes])
+    panel_b = dict(xlabel=r"square cycle $%g \leq \varepsilon_{1,2} \leq b$: upper edge $b$" % a,
+                   ylabel=r"charge per cycle ($e$), from the left lead",
+                   title="(b) strong pumping around $T = 1$: towards one electron",
+                   lines=[("closed form, area integral", sizes, qs)],
+                   points=[("lattice chain, loop integral", lat_sizes, lat_q)], paired=True,
+                   guides=[("quantized: one electron per cycle", sizes[[0, -1]], [1.0, 1.0])],
+                   legend_loc="below")
+    return dict(title="Brouwer pump: two modulated impurities", panels=[panel_a, panel_b],
+                grid=(1, 2), figsize=(11, 4.4))

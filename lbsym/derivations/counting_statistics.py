@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import mpmath
 import numpy as np
 import sympy as sp
 
 from ..counting import binomial_cgf, binomial_cumulants, cumulants, lam, levitov_lesovik, sample_cumulants
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
+from ..numeric import evaluator
+from ._common import batched_cumulants
 
 T = sp.Symbol("T", positive=True)
 M = sp.Symbol("M", positive=True)
@@ -26,7 +31,13 @@ TEXTBOOK = (
 )
 
 
-def monte_carlo_check(samples: int = 200_000, attempts: int = 40, seed: int = 2024) -> CheckReport:
+def derived_cumulants(der: Derivation) -> list:
+    """kappa_1..kappa_6 per attempt as derived: the parts, the sixth being the result."""
+    return [der.parts[f"kappa_{j}"].expr for j in range(1, ORDER)] + [der.result]
+
+
+def monte_carlo_check(der: Derivation, samples: int = 200_000, attempts: int = 40,
+                      seed: int = 2024) -> CheckReport:
     """Seeded binomial counts (numpy): sample cumulants 1..4 vs M kappa_k.
 
     The error of each estimator is measured in its own standard error
@@ -34,7 +45,7 @@ def monte_carlo_check(samples: int = 200_000, attempts: int = 40, seed: int = 20
     passing means every cumulant within 6 standard errors.
     """
     rng = np.random.default_rng(seed)
-    ks = cumulants(binomial_cgf(T), 4)
+    ks = derived_cumulants(der)[:4]
     worst, pts = 0.0, 0
     for Tv in (0.1, 0.3, 0.5, 0.8):
         x = rng.binomial(attempts, Tv, size=samples)
@@ -47,12 +58,12 @@ def monte_carlo_check(samples: int = 200_000, attempts: int = 40, seed: int = 20
         pts += 4
     return CheckReport(f"seeded Monte-Carlo of binomial counts ({samples} samples of {attempts} "
                        "attempts, T in {0.1, 0.3, 0.5, 0.8}); error in standard errors of the "
-                       "estimator, tolerance 6", worst, pts, 6.0)
+                       "estimator, tolerance 6", worst, pts, 6.0, kind="sigma")
 
 
-def mpmath_check(dps: int = 40) -> CheckReport:
+def mpmath_check(der: Derivation, dps: int = 40) -> CheckReport:
     """mpmath numeric differentiation of ln(1 + T(e^chi - 1)) at chi = 0 (40 digits)."""
-    ks = cumulants(binomial_cgf(T), ORDER)
+    ks = derived_cumulants(der)
     worst, pts = mpmath.mpf(0), 0
     with mpmath.workdps(dps):
         for num in (7, 37, 50, 91):
@@ -67,13 +78,24 @@ def mpmath_check(dps: int = 40) -> CheckReport:
                        f"orders 1..{ORDER}", float(worst), pts, 1e-25)
 
 
-def cross_check() -> CheckReport:
-    """Both routes; max_abs_error is the worst error in units of each route's tolerance."""
-    reps = [monte_carlo_check(), mpmath_check()]
-    worst = max(r.max_abs_error / r.tolerance for r in reps)
-    return CheckReport("; ".join(f"{r.method}: {r.max_abs_error:.3g} (tol {r.tolerance:g})" for r in reps)
+def cross_check(der: Derivation) -> CheckReport:
+    """Both routes; error is the worst error in units of each route's tolerance."""
+    reps = [monte_carlo_check(der), mpmath_check(der)]
+    worst = max(r.error / r.tolerance for r in reps)
+    return CheckReport("; ".join(f"{r.method}: {r.error:.3g} (tol {r.tolerance:g})" for r in reps)
                        + " -- reported as max error/tolerance", worst,
-                       sum(r.points for r in reps), 1.0)
+                       sum(r.points for r in reps), 1.0, kind="ratio")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    generating_function: Any
+    cumulants: Any
+    textbook_cumulants: Any
+    recursion_agrees: Any
+    two_channel_third_cumulant: Any
 
 
 @register("counting-statistics", "Full counting statistics: binomial cumulants to any order")
@@ -84,10 +106,7 @@ def build() -> Derivation:
     recursion_agrees = all(sp.expand(a - b) == 0 for a, b in zip(ks, rec))
     two = levitov_lesovik([T1, T2], M)
     k_two = cumulants(two, 3)
-    y = sp.Symbol("y", positive=True)
     return Derivation(
-        name="counting-statistics",
-        title="Full counting statistics: binomial cumulants to any order",
         topic="Counting statistics of a coherent conductor",
         symbols=(
             SymbolInfo(T, "transmission eigenvalue of the channel", "0 < T < 1"),
@@ -118,14 +137,39 @@ def build() -> Derivation:
         parts={**{f"kappa_{j}": Part(sp.Symbol(f"kappa_{j}"), kj, f"cumulant {j} per attempt")
                   for j, kj in enumerate(ks, 1)},
                "cgf": Part(sp.Symbol("ln_chi"), cgf1, "cumulant generating function per attempt")},
-        facts={
-            "generating_function": cgf1,
-            "cumulants": tuple(ks),
-            "textbook_cumulants": TEXTBOOK,
-            "recursion_agrees": recursion_agrees,
-            "two_channel_third_cumulant": k_two[2],
-            "monte_carlo_check": monte_carlo_check,
-            "mpmath_check": mpmath_check,
-        },
-        cross_check=cross_check,
+        facts=Facts(
+            generating_function=cgf1,
+            cumulants=tuple(ks),
+            textbook_cumulants=TEXTBOOK,
+            recursion_agrees=recursion_agrees,
+            two_channel_third_cumulant=k_two[2],
+        ),
     )
+
+
+# ------------------------------------------------------------------ figure
+COUNTING_ATTEMPTS, COUNTING_SAMPLES, COUNTING_SEED = 4, 200_000, 1162418
+
+
+def figure(der: Derivation) -> dict:
+    d = der
+    ks = d.facts.cumulants
+    t = np.linspace(0, 1, 401)
+    tp = np.linspace(0.05, 0.95, 10)
+    rng = np.random.default_rng(COUNTING_SEED)
+    est = []
+    for tv in tp:
+        mean, se = batched_cumulants(rng.binomial(COUNTING_ATTEMPTS, tv, size=COUNTING_SAMPLES), len(ks))
+        est.append((mean / COUNTING_ATTEMPTS, se / COUNTING_ATTEMPTS))
+    mc = (f"Monte Carlo, {COUNTING_SAMPLES:,} runs of\n"
+          f"$N={COUNTING_ATTEMPTS}$ attempts (seed {COUNTING_SEED})")
+    panels = []
+    for k, kappa in enumerate(ks, start=1):
+        panels.append(dict(xlabel=r"transmission $T$", ylabel=rf"$\kappa_{k}/N$", title="",
+                           lines=[("binomial cumulant", t, evaluator(kappa)(T=t))],
+                           points=[(mc, tp, np.array([m[k - 1] for m, _ in est]))],
+                           errors=[np.array([s[k - 1] for _, s in est])],
+                           legend=k == 1))
+    return dict(title="Full counting statistics of one channel: cumulants per attempt "
+                      r"($\ln\chi = N\ln[1 + T(e^{i\lambda} - 1)]$)",
+                panels=panels, grid=(2, 3), figsize=(11, 6.4))

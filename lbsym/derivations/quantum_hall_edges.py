@@ -9,11 +9,16 @@ Convention (DESIGN.md): I_i = (e^2/h) sum_j [T_ij V_j - T_ji V_i].
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
+import numpy as np
+from ._common import resistance_axes
 
 NAME = "quantum-hall-edges"
 TITLE = "Quantum Hall effect from chiral edge channels (Büttiker 1988)"
@@ -73,7 +78,24 @@ def lattice_check(der: Derivation) -> CheckReport:
     return CheckReport(
         method="lattice.hall_bar in a strong field (nu = 1, 2 plateaus): |R_xy - h/(nu e^2)| and |R_xx| "
                "in h/e^2 from the lattice conductance matrix via MultiTerminal",
-        max_abs_error=float(worst), points=len(vals), tolerance=1e-6)
+        error=float(worst), points=len(vals), tolerance=1e-6)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    R_xx: Any
+    R_xy_other_pair: Any
+    R_two_terminal: Any
+    gate_R_xx: Any
+    gate_R_xx_upper: Any
+    gate_R_xy_left: Any
+    gate_R_xy_right: Any
+    gate_R_diagonal: Any
+    gate_R_two_terminal: Any
+    gate_textbook: Any
+    onsager_difference: Any
 
 
 @register(NAME, TITLE)
@@ -96,8 +118,6 @@ def build() -> Derivation:
     onsager = mt.reciprocity_difference(0, 3, 1, 5)
     textbook = h / (nu * e**2)
     return Derivation(
-        name=NAME,
-        title=TITLE,
         topic="Quantum Hall effect, edge channels (Büttiker, PRB 38, 9375 (1988))",
         symbols=(
             SymbolInfo(nu, "number of spin-resolved edge channels (filled Landau levels)", "integer >= 1"),
@@ -134,11 +154,50 @@ def build() -> Derivation:
         ranges={nu: (1, 4)},
         parts={"R_xx": Part(sp.Symbol("R_xx"), rxx, "longitudinal resistance"),
                "R_2t": Part(sp.Symbol("R_2t"), r2t, "two-terminal resistance")},
-        facts={"R_xx": rxx, "R_xy_other_pair": rxy2, "R_two_terminal": r2t,
-               "gate_R_xx": g_rxx, "gate_R_xx_upper": g_upper, "gate_R_xy_left": g_rxy_left,
-               "gate_R_xy_right": g_rxy_right, "gate_R_diagonal": g_diag, "gate_R_two_terminal": g_r2t,
-               "gate_textbook": {"R_xx": h / e**2 * (1 / nup - 1 / nu), "R_xy": h / (nu * e**2),
+        facts=Facts(
+            R_xx=rxx,
+            R_xy_other_pair=rxy2,
+            R_two_terminal=r2t,
+            gate_R_xx=g_rxx,
+            gate_R_xx_upper=g_upper,
+            gate_R_xy_left=g_rxy_left,
+            gate_R_xy_right=g_rxy_right,
+            gate_R_diagonal=g_diag,
+            gate_R_two_terminal=g_r2t,
+            gate_textbook={"R_xx": h / e**2 * (1 / nup - 1 / nu), "R_xy": h / (nu * e**2),
                                  "R_diagonal": h / (nup * e**2), "R_two_terminal": h / (nup * e**2)},
-               "onsager_difference": onsager},
-        lattice=lattice_check,
+            onsager_difference=onsager,
+        ),
     )
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    """R_xy and R_xx of a lattice Hall bar against E: plateaus h/(nu e^2), nu the edge channels."""
+    from .. import lattice as lat
+    from ..transport import MultiTerminal
+
+    from ..constants import e, h
+
+    d = der
+    nu = sp.Symbol("nu", positive=True, integer=True)
+
+    def closed(expr: sp.Expr, n: int) -> float:  # units of h/e^2, nu edge channels
+        return float(expr.subs({e: 1, h: 1, nu: n}))
+    sysh = lat.hall_bar(12, 30, probe_width=5, probe_length=3)
+    energies = np.linspace(-3.3, -1.3, 41)
+    nus, xy, xx = [], [], []
+    for E in energies:
+        S = sysh.smatrix(float(E), {"phi": 0.1})
+        mt = MultiTerminal.from_smatrix(S)
+        nus.append(S.num_modes(0))
+        xy.append(mt.four_terminal_resistance(0, 3, 1, 5))
+        xx.append(mt.four_terminal_resistance(0, 3, 1, 2))
+    nus = np.array(nus)
+    lines = [(r"$R_{xy} = h/(\nu e^2)$, $\nu$ = edge channels of the leads", energies,
+              np.array([closed(d.result, n) for n in nus])),
+             (r"$R_{xx} = 0$", energies, np.array([closed(d.parts["R_xx"].expr, n) for n in nus]))]
+    points = [("lattice Hall bar 12x30, flux 0.1 per plaquette: $R_{xy}$", energies, np.array(xy)),
+              ("lattice: $R_{xx}$", energies, np.array(xx))]
+    return dict(**resistance_axes("Quantum Hall plateaus from edge channels"), lines=lines,
+                points=points, paired=True, ylim=(-0.05, 1.15), legend_loc="below")

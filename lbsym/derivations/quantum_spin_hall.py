@@ -9,12 +9,16 @@ Convention (DESIGN.md): I_i = (e^2/h) sum_j [T_ij V_j - T_ji V_i].
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
+from ._common import resistance_axes
 
 NAME = "quantum-spin-hall"
 TITLE = "Quantum spin Hall: helical edges, R_14,14 = 3h/4e^2 and nonlocal R_14,23 = h/4e^2"
@@ -65,13 +69,25 @@ def lattice_check(der: Derivation) -> CheckReport:
     vals = lattice_values()
     units = {e: 1, h: 1}
     closed = {"R_14_23": der.result, "R_14_14": der.parts["R_2t"].expr,
-              "R_13_13": der.parts["R_13_13"].expr, "R_13_24": der.facts["R_13_24"]}
+              "R_13_13": der.parts["R_13_13"].expr, "R_13_24": der.facts.R_13_24}
     closed = {k: float(sp.sympify(x).subs(units)) for k, x in closed.items()}
     worst = max(max(abs(v[k] - closed[k]) for k in closed) for v in vals)
     return CheckReport(
         method="lattice.cross in fields +phi and -phi (two time-reversed quantum Hall copies = a "
                "helical edge), summed conductance matrix through MultiTerminal",
-        max_abs_error=float(worst), points=len(vals), tolerance=1e-6)
+        error=float(worst), points=len(vals), tolerance=1e-6)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    R_two_terminal: Any
+    R_two_terminal_textbook: Any
+    R_13_13: Any
+    R_13_24: Any
+    hall_bar_R_14_14: Any
+    hall_bar_R_14_23: Any
 
 
 @register(NAME, TITLE)
@@ -88,8 +104,6 @@ def build() -> Derivation:
     hb_23 = hb.four_terminal_resistance(1, 4, 2, 3)
     textbook = h / (4 * e**2)
     return Derivation(
-        name=NAME,
-        title=TITLE,
         topic="Quantum spin Hall effect, nonlocal transport (Roth et al., Science 325, 294 (2009))",
         symbols=(SymbolInfo(e, "elementary charge", "e > 0"), SymbolInfo(h, "Planck constant", "h > 0")),
         steps=(
@@ -115,8 +129,45 @@ def build() -> Derivation:
         parts={"R_2t": Part(sp.Symbol("R_2t"), r2t, "two-terminal resistance of the four-terminal device"),
                "R_13_13": Part(sp.Symbol("R_13_13"), r13, "two-terminal resistance between contacts 1 and 3"),
                "R_14_14": Part(sp.Symbol("R_14_14"), hb_2t, "two-terminal resistance of the six-terminal Hall bar")},
-        facts={"R_two_terminal": r2t, "R_two_terminal_textbook": 3 * h / (4 * e**2),
-               "R_13_13": r13, "R_13_24": r13_24,
-               "hall_bar_R_14_14": hb_2t, "hall_bar_R_14_23": hb_23},
-        lattice=lattice_check,
+        facts=Facts(
+            R_two_terminal=r2t,
+            R_two_terminal_textbook=3 * h / (4 * e**2),
+            R_13_13=r13,
+            R_13_24=r13_24,
+            hall_bar_R_14_14=hb_2t,
+            hall_bar_R_14_23=hb_23,
+        ),
     )
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    """Helical edge (two time-reversed lattice QH copies of a cross) against E in the nu = 1 window."""
+    from .. import lattice as lat
+    from ..transport import MultiTerminal
+
+    d = der
+    one = {sp.Symbol("e", positive=True): 1, sp.Symbol("h", positive=True): 1}
+    closed = {"R_14,23": float(d.result.subs(one)), "R_14,14": float(d.parts["R_2t"].expr.subs(one)),
+              "R_13,13": float(d.parts["R_13_13"].expr.subs(one))}
+    sysc = lat.cross(12, 6, field="phi")
+    energies, vals = [], {k: [] for k in closed}
+    for E in np.linspace(-3.3, -2.45, 25):
+        S = sysc.smatrix(float(E), {"phi": 0.1})
+        if S.num_modes(0) != 1:  # the helical model holds for one edge channel per copy
+            continue
+        G = sum(sysc.smatrix(float(E), {"phi": sg * 0.1}).conductance_matrix() for sg in (1, -1))
+        mt = MultiTerminal.from_conductance_matrix(G[np.ix_(CROSS_ORDER, CROSS_ORDER)],
+                                                   leads=(1, 2, 3, 4))
+        energies.append(E)
+        vals["R_14,23"].append(mt.four_terminal_resistance(1, 4, 2, 3))
+        vals["R_14,14"].append(mt.two_terminal_resistance(1, 4))
+        vals["R_13,13"].append(mt.two_terminal_resistance(1, 3))
+    x = np.array(energies)
+    names = {"R_14,23": "nonlocal $R_{14,23} = h/4e^2$", "R_14,14": "two-terminal $R_{14,14} = 3h/4e^2$",
+             "R_13,13": "two-terminal $R_{13,13} = h/e^2$"}
+    lines = [(names[k], x, np.full(len(x), v)) for k, v in closed.items()]
+    tex = {"R_14,23": "$R_{14,23}$", "R_14,14": "$R_{14,14}$", "R_13,13": "$R_{13,13}$"}
+    points = [(f"lattice cross, fields $\\pm$0.1: {tex[k]}", x, np.array(vals[k])) for k in closed]
+    return dict(**resistance_axes("Quantum spin Hall: helical edge, four terminals"), lines=lines,
+                points=points, paired=True, ylim=(0, 1.3), legend_loc="below")

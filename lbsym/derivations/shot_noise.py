@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import random
 
 import mpmath
@@ -10,6 +13,10 @@ import sympy as sp
 from ..constants import e, h, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
+from ..errors import LbsymError
+from ..numeric import evaluator
+import numpy as np
+from ..transport import one_channel
 
 S = sp.Symbol("S", positive=True)
 F = sp.Symbol("F", positive=True)
@@ -19,7 +26,7 @@ Tb = sp.IndexedBase("T", positive=True)
 T = sp.Symbol("T", positive=True)  # one channel
 
 
-def cross_check(points: int = 12, seed: int = 3) -> CheckReport:
+def cross_check(der: Derivation, points: int = 12, seed: int = 3) -> CheckReport:
     """mpmath quadrature of the Fermi-function energy integral vs the closed forms.
 
     Half of the points sit at k_B Theta = 1e-9 (units e = h = k_B = 1, 0.1 <= |V| <= 3; compared with the
@@ -29,8 +36,8 @@ def cross_check(points: int = 12, seed: int = 3) -> CheckReport:
     Relative errors; units e = h = k_B = 1.
     """
     rng = random.Random(seed)
-    fin = two_terminal_noise((Tb, n, N))
-    shot = shot_limit(fin)
+    fin = der.parts["finite_temperature"].expr
+    shot = der.result
     worst = 0.0
     for i in range(points):
         Ts = [rng.uniform(0.02, 0.98) for _ in range(rng.randint(1, 3))]
@@ -44,7 +51,24 @@ def cross_check(points: int = 12, seed: int = 3) -> CheckReport:
     return CheckReport("mpmath quadrature of the energy integral with Fermi functions "
                        "(relative error; half the points at k_B Theta = 1e-9 |V|-units vs the shot-noise "
                        "result, half at finite temperature vs the Blanter-Büttiker formula)",
-                       worst, points, 1e-7)
+                       worst, points, 1e-7, kind="relative")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    finite_temperature: Any
+    thermal_limit: Any
+    johnson_nyquist: Any
+    zeros: Any
+    maxima: Any
+    curvature_at_max: Any
+    fano: Any
+    fano_one_channel: Any
+    crossover: Any
+    crossover_shot: Any
+    crossover_thermal: Any
 
 
 @register("shot-noise", "Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover")
@@ -69,8 +93,6 @@ def build() -> Derivation:
     johnson = sp.simplify(thermal - 4 * k_B * Theta * G) == 0
 
     return Derivation(
-        name="shot-noise",
-        title="Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover",
         topic="Shot noise of a coherent conductor",
         symbols=(
             SymbolInfo(S, "zero-frequency current noise, symmetrized, Schottky normalization (Poisson: S = 2eI)",
@@ -112,18 +134,103 @@ def build() -> Derivation:
         parts={"fano": Part(sp.Symbol("F"), F_expr, "Fano factor S/(2e|I|) at zero temperature"),
                "thermal": Part(sp.Symbol("S_th"), thermal, "equilibrium (V = 0) noise: Johnson-Nyquist"),
                "finite_temperature": Part(sp.Symbol("S"), finite, "noise at any temperature and voltage")},
-        facts={
-            "finite_temperature": finite,
-            "thermal_limit": thermal,
-            "johnson_nyquist": johnson,
-            "zeros": zeros_closed,
-            "maxima": maxima,
-            "curvature_at_max": curvature,
-            "fano": F_expr,
-            "fano_one_channel": F1,
-            "crossover": cross,
-            "crossover_shot": cross_shot,
-            "crossover_thermal": cross_thermal,
-        },
-        cross_check=cross_check,
+        facts=Facts(
+            finite_temperature=finite,
+            thermal_limit=thermal,
+            johnson_nyquist=johnson,
+            zeros=zeros_closed,
+            maxima=maxima,
+            curvature_at_max=curvature,
+            fano=F_expr,
+            fano_one_channel=F1,
+            crossover=cross,
+            crossover_shot=cross_shot,
+            crossover_thermal=cross_thermal,
+        ),
     )
+
+
+# ------------------------------------------------------------------ lattice check
+
+
+def lattice_check(der: Derivation) -> CheckReport:
+    """Disordered lattice strips: the derivation's S = 2e^3|V|/h sum T_n(1 - T_n),
+    fed with the lattice's transmission eigenvalues, vs Büttiker's noise matrix
+    S_LL computed from the full lattice S-matrix (``noise.noise_matrix``, which
+    never diagonalizes t^dagger t).  Units e = h = 1, V = 1, zero temperature.
+    """
+    from .. import lattice as lat
+    from ..noise import noise_matrix
+
+    N = sp.Symbol("N", positive=True, integer=True)
+    T = sp.IndexedBase("T", positive=True)
+    V = next(s.symbol for s in der.symbols if s.name == "V")
+    consts = {s.symbol: 1 for s in der.symbols if s.name in ("e", "h")}
+    worst, points = 0.0, 0
+    for W, L, U, seed in [(4, 12, 1.5, 1), (6, 20, 2.0, 2), (8, 15, 1.0, 3)]:
+        fsys = lat.strip(W, L, disorder=U, seed=seed)
+        for E in np.linspace(-3.1, 3.1, 9):
+            try:
+                sm = fsys.smatrix(float(E))
+            except LbsymError:  # too close to a subband threshold: skip the energy
+                continue
+            n_l, n_r = sm.num_modes(0), sm.num_modes(1)
+            if n_l == 0:
+                continue
+            Ts = sm.transmission_eigenvalues(1, 0)
+            Ts = np.sort(Ts)[-min(n_l, n_r):]
+            closed = der.result.subs(consts).subs({V: 1, N: len(Ts)}).doit()
+            closed = float(closed.subs({T[i + 1]: float(x) for i, x in enumerate(Ts)}))
+            M = noise_matrix(np.asarray(sm.data), [list(range(n_l)), list(range(n_l, n_l + n_r))],
+                             [1.0, 0.0], 0.0)
+            worst = max(worst, abs(closed - M[0, 0]))
+            points += 1
+    return CheckReport(
+        "lattice.strip(W, L, disorder, seed) for (W, L, U) = (4, 12, 1.5), (6, 20, 2), (8, 15, 1), "
+        "9 energies: the derivation's S = 2e^3|V|/h sum T_n(1 - T_n) with the lattice transmission "
+        "eigenvalues vs Büttiker's noise matrix S_LL from the full lattice S-matrix (e = h = V = 1)",
+        worst, points, 1e-10)
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    from ..constants import e, h, k_B
+    from ..noise import noise_integral
+
+    d = der
+    T = sp.Symbol("T", positive=True)
+    units = {e: 1, h: 1, k_B: 1}
+    shot = evaluator(one_channel(d.result, T).subs(units))
+    F1 = evaluator(d.facts.fano_one_channel)
+    finite = evaluator(one_channel(d.facts.finite_temperature, T).subs(units))
+    thermal = evaluator(one_channel(d.facts.thermal_limit, T).subs(units))
+    # (a) zero temperature, units e = h = 1, |V| = 1: S/(2e|V| e^2/h) = T(1-T), F = S/2eI
+    t = np.linspace(0, 1, 401)
+    tp = np.linspace(0.05, 0.95, 10)
+    kT0 = 1e-9  # the cross-check's "zero" temperature (in units of e|V|)
+    Sp = np.array([noise_integral(lambda E, tv=tv: tv, 1.0, kT0, method="mpmath", dps=15) for tv in tp])
+    (tmax,) = d.facts.maxima
+    a = dict(xlabel=r"transmission $T$", ylabel=r"$S/(2e|V|e^2/h)$,  $F = S/2eI$",
+             title=r"(a) $k_B\Theta = 0$: one channel",
+             lines=[(r"noise $T(1-T)$", t, shot(T=t, V=1.0) / 2),
+                    (r"Fano factor $1-T$", t, F1(T=t))],
+             points=[("energy integral (mpmath)", tp, Sp / 2), ("energy integral (mpmath)", tp, Sp / (2 * tp))],
+             guides=[(rf"maximum at $T={tmax}$", np.array([float(tmax)] * 2),
+                      np.array([0.0, float(shot(T=float(tmax), V=1.0)) / 2]))],
+             paired=True)
+    # (b) crossover at k_B Theta = 1: S in units of the Johnson-Nyquist noise 4 k_B Theta G
+    x = np.linspace(-10, 10, 400)  # even count: no point at V = 0, where V coth(V/2) is 0 * oo
+    xp = np.linspace(-10, 10, 11)
+    lines, points, guides = [], [], []
+    for tv in (0.2, 0.5, 0.9):
+        norm = thermal(Theta=1.0, T=tv)
+        lines.append((rf"$T={tv}$", x, finite(Theta=1.0, T=tv, V=x) / norm))
+        points.append(("energy integral (mpmath)", xp,
+                       np.array([noise_integral(lambda E, tv=tv: tv, float(v), 1.0, method="mpmath", dps=15)
+                                 for v in xp]) / norm))
+        guides.append((r"limits $4k_B\Theta G$ and $2e|V|(e^2/h)T(1-T)$", x, shot(T=tv, V=x) / norm))
+    guides.append((guides[-1][0], x, np.ones_like(x)))
+    b = dict(xlabel=r"bias $eV/k_B\Theta$", ylabel=r"$S/4k_B\Theta G$",
+             title=r"(b) thermal-to-shot crossover, $eV\coth(eV/2k_B\Theta)$",
+             lines=lines, points=points, guides=guides, paired=True, ylim=(0, None))
+    return dict(title="Shot noise of a single channel", panels=[a, b], grid=(1, 2), figsize=(11, 4.4))

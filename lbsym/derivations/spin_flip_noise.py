@@ -9,6 +9,9 @@ it flips spin unless theta = 0.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import random
 
 import numpy as np
@@ -20,6 +23,7 @@ from ..noise import V, fano, noise_matrix, transmission_eigenvalues, transmissio
 from ..scatterers import barrier
 from ..smatrix import SMatrix
 from ._common import barrier_symbols
+from ..numeric import evaluator
 
 theta = sp.Symbol("theta", real=True)
 F = sp.Symbol("F", positive=True)
@@ -72,16 +76,14 @@ def _numeric_impurity(z0: float, z1: float, th: float) -> np.ndarray:
     return np.block([[r, t], [t, r]])
 
 
-def cross_check(points: int = 40, seed: int = 11) -> CheckReport:
+def cross_check(der: Derivation, points: int = 40, seed: int = 11) -> CheckReport:
     """Random spin-flip angles and strengths: numpy matrix solution of the delta
     impurity vs the closed forms (true Fano, spin-conserving comparator, shot
     noise from the multi-terminal noise matrix)."""
-    from ..derivation import get
-
-    d = get("spin-flip-noise")
+    d = der
     f_true = sp.lambdify((Tp, Tm), d.result)
-    f_naive = sp.lambdify((Tp, Tm, theta), d.facts["fano_spin_conserving"])
-    f_noise = sp.lambdify((Tp, Tm), d.facts["shot_noise"].subs({e: 1, h: 1, V: 1}))
+    f_naive = sp.lambdify((Tp, Tm, theta), d.facts.fano_spin_conserving)
+    f_noise = sp.lambdify((Tp, Tm), d.facts.shot_noise.subs({e: 1, h: 1, V: 1}))
     rng = random.Random(seed)
     worst = 0.0
     for _ in range(points):
@@ -100,6 +102,18 @@ def cross_check(points: int = 40, seed: int = 11) -> CheckReport:
     return CheckReport("delta impurity (U + J n.sigma) solved as 2x2 matrices in numpy at random "
                        "strengths and spin-flip angles: eigenvalues of t^dagger t, diagonal of "
                        "t^dagger t, Büttiker noise matrix, unitarity", worst, points, 1e-12)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    smatrix: Any
+    spin_flip_probability: Any
+    shot_noise: Any
+    fano_spin_conserving: Any
+    fano_difference: Any
+    textbook_difference: Any
 
 
 @register("spin-flip-noise", "Shot noise with spin-flip scattering")
@@ -123,8 +137,6 @@ def build() -> Derivation:
     noise = 2 * e * sp.Abs(V) * e**2 / h * _simp(s1 - s2)
     textbook = (Tp * (1 - Tp) + Tm * (1 - Tm)) / (Tp + Tm)
     return Derivation(
-        name="spin-flip-noise",
-        title="Shot noise with spin-flip scattering",
         topic="Noise with spin-flip scattering",
         symbols=tuple(barrier_symbols("p", "m") + [
             SymbolInfo(theta, "angle between the impurity's spin axis and the leads' quantization "
@@ -158,13 +170,57 @@ def build() -> Derivation:
         ranges={Tp: (0, 1), Tm: (0, 1)},
         parts={"noise": Part(sp.Symbol("S"), noise, "zero-temperature shot noise"),
                "flip": Part(sp.Symbol("P_flip"), flip, "spin-flip probability")},
-        facts={
-            "smatrix": S,
-            "spin_flip_probability": flip,
-            "shot_noise": noise,
-            "fano_spin_conserving": F_sc,
-            "fano_difference": diff,
-            "textbook_difference": -sp.sin(theta) ** 2 * (Tp - Tm) ** 2 / (2 * (Tp + Tm)),
-        },
-        cross_check=cross_check,
+        facts=Facts(
+            smatrix=S,
+            spin_flip_probability=flip,
+            shot_noise=noise,
+            fano_spin_conserving=F_sc,
+            fano_difference=diff,
+            textbook_difference=-sp.sin(theta) ** 2 * (Tp - Tm) ** 2 / (2 * (Tp + Tm)),
+        ),
     )
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    from ..noise import transmission_eigenvalues
+    from ..scatterers import delta_barrier
+
+    d = der
+    F = evaluator(d.result)
+    F_sc = evaluator(d.facts.fano_spin_conserving)
+    Z = sp.Symbol("Z", real=True)
+    T_delta = evaluator(delta_barrier(Z, 1).transmission("right", "left"))  # k = 1
+
+    def closed(z0, z1, th):  # T_+- of the barriers Z0 +- Z1 (the impurity's own spin basis)
+        tp, tm, th = np.broadcast_arrays(T_delta(Z=z0 + z1), T_delta(Z=z0 - z1), th)
+        return F(Tp=tp, Tm=tm), F_sc(Tp=tp, Tm=tm, theta=th)
+
+    def numeric(z0, z1, th):  # impurity U + J n.sigma solved as 2x2 matrices (numpy)
+        t = _numeric_impurity(float(z0), float(z1), float(th))[2:, :2]
+        lam = transmission_eigenvalues(t)
+        diag = np.real(np.diag(t.conj().T @ t))
+        return (float(np.sum(lam * (1 - lam)) / np.sum(lam)),
+                float(np.sum(diag * (1 - diag)) / np.sum(diag)))
+
+    labels = (r"$F$ (eigenvalues of $t^\dagger t$)",
+              r"$F_{sc}$ (spin-conserving, same $T_\uparrow$, $T_\downarrow$)")
+    pts_label = "numpy: $\\delta$ impurity, $2\\times 2$ matrices"
+    z0, z1 = 0.3, 1.0
+    th = np.linspace(0, 2 * np.pi, 401)
+    thp = np.linspace(0, 2 * np.pi, 17)
+    ya, ypa = closed(z0, z1, th), np.array([numeric(z0, z1, v) for v in thp])
+    a = dict(xlabel=r"spin-flip angle $\theta$ (rad)", ylabel=r"Fano factor $S/2eI$",
+             title=rf"(a) $Z_0={z0}$, $Z_1={z1}$",
+             lines=[(labels[0], th, ya[0]), (labels[1], th, ya[1])],
+             points=[(pts_label, thp, ypa[:, 0]), (pts_label, thp, ypa[:, 1])], paired=True)
+    js = np.linspace(0, 3, 401)
+    jp = np.linspace(0, 3, 13)
+    yb, ypb = closed(z0, js, np.pi / 2), np.array([numeric(z0, v, np.pi / 2) for v in jp])
+    b = dict(xlabel=r"exchange strength $Z_1$", ylabel=r"Fano factor $S/2eI$",
+             title=rf"(b) $Z_0={z0}$, $\theta=\pi/2$",
+             lines=[(labels[0], js, yb[0]), (labels[1], js, yb[1])],
+             points=[(pts_label, jp, ypb[:, 0]), (pts_label, jp, ypb[:, 1])], paired=True)
+    return dict(title=r"Spin-flip impurity $(Z_0 + Z_1\,\mathbf{n}\cdot\boldsymbol{\sigma})\,\delta(x)$, "
+                      r"$T_\pm = 1/(1 + (Z_0 \pm Z_1)^2)$",
+                panels=[a, b], grid=(1, 2), figsize=(11, 4.4))

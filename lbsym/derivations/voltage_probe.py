@@ -25,6 +25,9 @@ junction realised on the lattice).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import math
 import random
 from functools import lru_cache
@@ -41,6 +44,7 @@ from ..numeric import network_smatrix
 from ..scatterers import barrier, dephasing_coupler, lattice_impurity
 from ..transport import MultiTerminal, cancel_rational
 from ._common import Tsym, barrier_symbols, sampled_check, sum_rules, transmission_symbols
+from ..numeric import evaluator
 
 NAME = "voltage-probe"
 TITLE = "Büttiker voltage probe: dephasing, from coherent to incoherent transport"
@@ -224,12 +228,12 @@ def lattice_device(e1: float, e2: float, d1: int, d2: int):
 @lru_cache(maxsize=None)
 def _lattice_network():
     """(e1, e2, k, d1, d2) -> 3x3 S of impurity - junction - impurity (leads 1, 2, 3)."""
-    from ..lattice_checks import lattice_junction_smatrix
+    from ..scatterers import lattice_junction
 
     e1, e2 = sp.symbols("epsilon1 epsilon2", real=True)
     d1, d2 = sp.symbols("d1 d2", positive=True)
     net = Network()
-    net.add("I1", lattice_impurity(e1, k)).add("J", lattice_junction_smatrix(k)).add("I2", lattice_impurity(e2, k))
+    net.add("I1", lattice_impurity(e1, k)).add("J", lattice_junction(k)).add("I2", lattice_impurity(e2, k))
     net.connect("I1.right", "J.up", phase=k * d1).connect("J.down", "I2.left", phase=k * d2)
     net.external("1", "I1.left").external("2", "I2.right").external("3", "J.lead")
     return sp.lambdify((e1, e2, k, d1, d2), net.smatrix().matrix, modules="numpy")
@@ -278,6 +282,19 @@ def _sample(rng: random.Random) -> dict:
     return p
 
 
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    incoherent_resistance: Any
+    probe_decoupled: Any
+    coherent_limit: Any
+    model_transmissions: Any
+    buttiker_probe: Any
+    pure_dephasing: Any
+    dephasing_table: Any
+
+
 @register(NAME, TITLE)
 def build() -> Derivation:
     T = general_transmissions()
@@ -316,61 +333,8 @@ def build() -> Derivation:
              for name, (a, b) in {"T_21": ("2", "1"), "T_A1": ("A", "1"), "T_B1": ("B", "1"),
                                   "T_2A": ("2", "A")}.items()}
 
-    Tf = sp.lambdify([theta, eps, T1, T2, R1, R2], Tm, modules="numpy")
     g_closed = {res: sp.lambdify([theta, eps, T1, T2], models[res]["G"].subs(rho, models[res]["rho"]).subs(TO_T),
                                  modules="numpy") for res in models}
-    theta_f = sp.lambdify([k, L] + ALPHAS, round_trip_phase(), modules="numpy")
-    net = network()
-
-    def numeric_T(p):
-        Tn = np.abs(network_smatrix(net, p)) ** 2
-        np.fill_diagonal(Tn, 0.0)
-        return Tn
-
-    def closed(p):
-        th = theta_f(p[k], p[L], *[p[a] for a in ALPHAS])
-        return complex(g_closed["one"](th, p[eps], p[T1], p[T2]),
-                       g_closed["two"](th, p[eps], p[T1], p[T2]))
-
-    def independent(p):
-        Tn = numeric_T(p)
-        return complex(probe_conductance(Tn, "one"), probe_conductance(Tn, "two"))
-
-    def cross() -> CheckReport:
-        a = sampled_check("", closed, independent, _sample, points=25)
-        # <G>: trapezoid average over one period of kL of the numerically solved network
-        rng = random.Random(11)
-        worst = 0.0
-        n = 256
-        for _ in range(6):
-            p = _sample(rng)
-            p[eps] = rng.uniform(0.05, 1.0)
-            vals = {"one": [], "two": []}
-            for j in range(n):
-                q = dict(p)
-                q[k] = (j + 0.5) * math.pi / (n * p[L])
-                Tn = numeric_T(q)
-                for res in vals:
-                    vals[res].append(probe_conductance(Tn, res))
-            for res in vals:
-                g = float(models[res]["average"].subs({eps: p[eps], T1: p[T1], T2: p[T2]}))
-                worst = max(worst, abs(np.mean(vals[res]) - g))
-        return CheckReport(
-            method=("numeric linear solve of the barrier-coupler-barrier network (numpy), probes "
-                    "solved numerically by MultiTerminal (one and two reservoirs), vs the closed "
-                    f"forms G(theta) (max {a.max_abs_error:.1e}, 25 points) and the phase average "
-                    f"<G> vs a {n}-point average over one period of kL (6 points)"),
-            max_abs_error=max(a.max_abs_error, worst), points=a.points + 6, tolerance=1e-10)
-
-    def lattice(der: Derivation) -> CheckReport:
-        v = lattice_values(der.result)
-        return CheckReport(
-            method=("three-terminal lattice device (chain, impurities eps1, eps2, a third lead "
-                    f"attached between them; {len(LATTICE_SETS)} sets x 40 k): lattice T_ij vs lbsym "
-                    f"network of exact lattice scatterers (max {v['T']:.1e}); floating probe solved "
-                    f"numerically from the lattice conductance matrix vs G_eff(T_ij) (max {v['G']:.1e}); "
-                    f"probe current in the solution (max {v['probe_current']:.1e})"),
-            max_abs_error=max(v["T"], v["G"], v["probe_current"]), points=v["points"], tolerance=1e-10)
 
     # dephasing: the resonance of two T = 0.2 barriers, on and off resonance
     table = {}
@@ -385,8 +349,6 @@ def build() -> Derivation:
 
     m1, m2 = models["one"], models["two"]
     return Derivation(
-        name=NAME,
-        title=TITLE,
         topic="Dephasing by a voltage probe",
         symbols=tuple([SymbolInfo(Tsym(i, j), f"transmission from terminal {j} to terminal {i}", "T >= 0")
                        for i in (1, 2, 3) for j in (1, 2, 3) if i != j]
@@ -443,9 +405,124 @@ def build() -> Derivation:
         ranges={**{s: (0, 1) for s in T.free_symbols}, T1: (0, 1), T2: (0, 1)},
         parts={"incoherent": Part(sp.Symbol("R_inc"), incoherent, "resistance of the fully incoherent path through the probe"),
                "coherent": Part(sp.Symbol("G_coh"), coherent["one"], "the coherent limit")},
-        facts={"incoherent_resistance": incoherent, "probe_decoupled": probe_decoupled,
-               "coherent_limit": coherent["one"], "model_transmissions": Tm,
-               "buttiker_probe": m1, "pure_dephasing": m2, "dephasing_table": table},
-        cross_check=cross,
-        lattice=lattice,
+        facts=Facts(
+            incoherent_resistance=incoherent,
+            probe_decoupled=probe_decoupled,
+            coherent_limit=coherent["one"],
+            model_transmissions=Tm,
+            buttiker_probe=m1,
+            pure_dephasing=m2,
+            dephasing_table=table,
+        ),
     )
+
+
+def _merged(Tn: np.ndarray) -> dict:
+    """T_ij between terminals 1, 2 and the probe 3 = A + B (one reservoir) of the model."""
+    idx = {1: [0], 2: [1], 3: [2, 3]}
+    return {Tsym(i, j): float(sum(Tn[a, b] for a in idx[i] for b in idx[j]))
+            for i in (1, 2, 3) for j in (1, 2, 3) if i != j}
+
+
+def cross_check(der: Derivation) -> CheckReport:
+    """The numeric model (barrier - coupler - barrier network solved in numpy, probes solved
+    numerically by MultiTerminal) vs (a) the derived G_eff(T_ij) fed with the model's T_ij
+    (the probe's channels A, B merged into terminal 3), (b) the closed forms G(theta) of
+    Büttiker's probe and of pure dephasing, (c) their phase averages <G>."""
+    models = {"one": der.facts.buttiker_probe, "two": der.facts.pure_dephasing}
+    g_closed = {res: evaluator(m["G"].subs(rho, m["rho"]).subs(TO_T)) for res, m in models.items()}
+    f_theta = evaluator(round_trip_phase())
+    f_res = evaluator(der.result.subs(der.relations))
+    net = network()
+
+    def numeric_T(p):
+        Tn = np.abs(network_smatrix(net, p)) ** 2
+        np.fill_diagonal(Tn, 0.0)
+        return Tn
+
+    rng = random.Random(7)
+    worst_res = worst_G = 0.0
+    for _ in range(25):
+        p = _sample(rng)
+        Tn = numeric_T(p)
+        th = f_theta.at(p)
+        worst_res = max(worst_res, abs(float(f_res.at(_merged(Tn))) - probe_conductance(Tn, "one")))
+        for res in models:
+            worst_G = max(worst_G, abs(float(g_closed[res].at({**p, theta: th})) - probe_conductance(Tn, res)))
+    # <G>: midpoint average over one period of kL of the numerically solved network
+    rng = random.Random(11)
+    worst_avg = 0.0
+    n = 256
+    for _ in range(6):
+        p = _sample(rng)
+        p[eps] = rng.uniform(0.05, 1.0)
+        vals = {"one": [], "two": []}
+        for j in range(n):
+            q = dict(p)
+            q[k] = (j + 0.5) * math.pi / (n * p[L])
+            Tn = numeric_T(q)
+            for res in vals:
+                vals[res].append(probe_conductance(Tn, res))
+        for res in vals:
+            g = float(models[res]["average"].subs({eps: p[eps], T1: p[T1], T2: p[T2]}))
+            worst_avg = max(worst_avg, abs(np.mean(vals[res]) - g))
+    return CheckReport(
+        method=("numeric linear solve of the barrier-coupler-barrier network (numpy), probes "
+                "solved numerically by MultiTerminal (one and two reservoirs), vs the derived "
+                f"G_eff(T_ij) at the model's T_ij (max {worst_res:.1e}), the closed forms G(theta) "
+                f"(max {worst_G:.1e}), 25 points, and the phase averages <G> vs a {n}-point average "
+                f"over one period of kL (max {worst_avg:.1e}, 6 points)"),
+        error=max(worst_res, worst_G, worst_avg), points=25 + 6, tolerance=1e-10)
+
+
+def lattice_check(der: Derivation) -> CheckReport:
+    """Three-terminal lattice device: see :func:`lattice_values`."""
+    v = lattice_values(der.result)
+    return CheckReport(
+        method=("three-terminal lattice device (chain, impurities eps1, eps2, a third lead "
+                f"attached between them; {len(LATTICE_SETS)} sets x 40 k): lattice T_ij vs lbsym "
+                f"network of exact lattice scatterers (max {v['T']:.1e}); floating probe solved "
+                f"numerically from the lattice conductance matrix vs G_eff(T_ij) (max {v['G']:.1e}); "
+                f"probe current in the solution (max {v['probe_current']:.1e})"),
+        error=max(v["T"], v["G"], v["probe_current"]), points=v["points"], tolerance=1e-10)
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+    from ..derivations import voltage_probe as vp
+    from ..numeric import network_smatrix
+
+    d = der
+    rho, theta, eps = vp.rho, vp.theta, vp.eps
+    t1 = t2 = 0.2
+    th = np.linspace(-np.pi, np.pi, 601)
+    net = vp.network()
+    theta_of_k = evaluator(vp.round_trip_phase())
+    zero_phases = {a.name: 0.0 for a in vp.ALPHAS if a in vp.round_trip_phase().free_symbols}
+    kp = np.linspace(0.0, np.pi, 25, endpoint=False) + np.pi / 50  # L = 1: theta = 2k + pi (mod 2 pi)
+    thp = np.angle(np.exp(1j * theta_of_k(k=kp, L=1.0, **zero_phases)))
+    panels = []
+    for key, res, title in (("buttiker_probe", "one", "(a) Büttiker probe: one reservoir"),
+                            ("pure_dephasing", "two", "(b) pure dephasing: a reservoir per direction")):
+        m = getattr(d.facts, key)
+        G = evaluator(m["G"].subs(rho, m["rho"]).subs(vp.TO_T))
+        avg = evaluator(m["average"])
+        lines, points, guides = [], [], []
+        for e_val in (0.0, 0.1, 0.4, 1.0):
+            lines.append((rf"$\varepsilon={e_val}$", th, np.broadcast_to(G(theta=th, epsilon=e_val, T1=t1, T2=t2), th.shape)))
+            ys = []
+            for kk in kp:
+                p = {vp.T1: t1, vp.T2: t2, vp.R1: 1 - t1, vp.R2: 1 - t2, eps: e_val, vp.k: kk, vp.L: 1.0}
+                p.update({a: 0.0 for a in vp.ALPHAS})
+                Tn = np.abs(network_smatrix(net, p)) ** 2
+                np.fill_diagonal(Tn, 0.0)
+                ys.append(vp.probe_conductance(Tn, res))
+            points.append(("network solve + floating probes (numpy)", thp, np.array(ys)))
+            args = {"epsilon": e_val, "T1": t1, "T2": t2}
+            g_avg = float(avg(**{n: v for n, v in args.items() if sp.Symbol(n, positive=True) in m["average"].free_symbols}))
+            guides.append((r"phase averages $\langle G\rangle$", th[[0, -1]], [g_avg, g_avg]))
+        panels.append(dict(xlabel=r"round-trip phase $\theta$ (rad)", ylabel=r"$G$ ($e^2/h$ per spin)",
+                           title=title, lines=lines, points=points, guides=guides, paired=True,
+                           legend=(res == "one")))
+    return dict(title=rf"Dephasing probe between two barriers, $T_1 = T_2 = {t1}$",
+                panels=panels, grid=(1, 2), figsize=(11, 4.4))

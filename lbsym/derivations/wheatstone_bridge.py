@@ -27,6 +27,9 @@ the classical resistor bridge in numpy (no MultiTerminal).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import random
 from functools import lru_cache
 
@@ -38,6 +41,7 @@ from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, regist
 from ..transport import MultiTerminal
 from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
                       transmission_symbols)
+from ._common import multiterminal_lattice
 
 NAME = "wheatstone-bridge"
 TITLE = "Quantum Wheatstone bridge: the balance condition in transmission probabilities"
@@ -255,7 +259,7 @@ def lattice_check(der: Derivation) -> CheckReport:
                 f"the asymmetric bridge balanced by the flux at E = {fb['energy']}: phi = {fb['flux']:.6f}, "
                 f"T_10 T_32 = {fb['products'][0]:.6f} = T_12 T_30 (R_02,13 = {fb['resistance']:.1e}).  "
                 "Every difference and the balanced values are held to 1e-12"),
-        max_abs_error=float(max(s["closed"], s["balanced"], s["reciprocity"], s["odd"])),
+        error=float(max(s["closed"], s["balanced"], s["reciprocity"], s["odd"])),
         points=s["points"], tolerance=1e-12)
 
 
@@ -323,6 +327,28 @@ def _balance_equation(numerator: sp.Expr) -> sp.Eq:
     return sp.Eq(sp.Add(*pos), -sp.Add(*neg), evaluate=False)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    balance_numerator: Any
+    balance_condition: Any
+    denominator: Any
+    onsager_difference: Any
+    classical_resistance: Any
+    classical_resistance_conductances: Any
+    classical_textbook: Any
+    classical_balance: Any
+    classical_balance_textbook: Any
+    classical_quantum_numerator: Any
+    classical_internal_determinant: Any
+    mirror_resistance: Any
+    mirror_exchanged: Any
+    mirror_sum: Any
+    mirror_zero_field: Any
+    mirror_symbols: Any
+
+
 @register(NAME, TITLE)
 def build() -> Derivation:
     T = transmission_matrix()
@@ -364,8 +390,6 @@ def build() -> Derivation:
     textbook = textbook_form()
     symbols = terminal_symbols(range(4))
     return Derivation(
-        name=NAME,
-        title=TITLE,
         topic="Quantum Wheatstone bridge",
         symbols=symbols,
         steps=(
@@ -432,27 +456,57 @@ def build() -> Derivation:
         ranges={s.symbol: (0, 1) for s in symbols if s.name.startswith("T")},
         parts={"denominator": Part(sp.Symbol("D"), den, "the cofactor D in the denominator of R"),
                "numerator": Part(sp.Symbol("N_R"), num, "the balance numerator (R = 0 when it vanishes)")},
-        facts={"balance_numerator": num, "balance_condition": balance, "denominator": den,
-               "onsager_difference": onsager,
-               "classical_resistance": classical, "classical_resistance_conductances": r_cl_g,
-               "classical_textbook": classical_textbook(),
-               "classical_balance": classical_balance,
-               "classical_balance_textbook": classical_balance_textbook(),
-               "classical_quantum_numerator": num_classical, "classical_internal_determinant": ncl_den,
-               "mirror_resistance": rm, "mirror_exchanged": rm_x, "mirror_sum": mirror_sum,
-               "mirror_zero_field": mirror_zero_field, "mirror_symbols": ms},
-        cross_check=lambda: _classical_check(classical, result),
-        lattice=lattice_check,
+        facts=Facts(
+            balance_numerator=num,
+            balance_condition=balance,
+            denominator=den,
+            onsager_difference=onsager,
+            classical_resistance=classical,
+            classical_resistance_conductances=r_cl_g,
+            classical_textbook=classical_textbook(),
+            classical_balance=classical_balance,
+            classical_balance_textbook=classical_balance_textbook(),
+            classical_quantum_numerator=num_classical,
+            classical_internal_determinant=ncl_den,
+            mirror_resistance=rm,
+            mirror_exchanged=rm_x,
+            mirror_sum=mirror_sum,
+            mirror_zero_field=mirror_zero_field,
+            mirror_symbols=ms,
+        ),
     )
 
 
-def _classical_check(classical: sp.Expr, result: sp.Expr) -> CheckReport:
-    v = classical_values(classical, result)
+def cross_check(der: Derivation) -> CheckReport:
+    """Classical resistor bridges solved by Kirchhoff's laws (numpy) vs the derived
+    classical form and the derived general formula (the result) with the bridge's
+    effective transmissions."""
+    v = classical_values(der.facts.classical_resistance, der.result)
     return CheckReport(
         method=("classical resistor bridge (random R1..R4 and contacts, every third balanced with "
                 "R1 = R2 R3/R4), Kirchhoff nodal analysis in numpy: detector voltage vs the library's "
                 f"classical closed form (max {v['classical']:.1e}) and vs the general quantum formula "
                 f"with the bridge's effective transmissions (max {v['general']:.1e}); balanced bridges "
                 f"max |V_1 - V_3|/I = {v['balanced']:.1e}"),
-        max_abs_error=float(max(v["classical"], v["general"], v["balanced"])),
+        error=float(max(v["classical"], v["general"], v["balanced"])),
         points=v["points"], tolerance=1e-12)
+
+
+# ------------------------------------------------------------------ figure
+def figure(der: Derivation) -> dict:
+
+    flux = np.linspace(-0.35, 0.35, 29)
+    lines, points = [], []
+    for label, arms, _balanced in LATTICE_BRIDGES:
+        if label not in ("mirror 1<->3", "asymmetric"):
+            continue
+        sysb = lattice_bridge(arms)
+        closed, solved = multiterminal_lattice(der.result, sysb, [-0.4] * len(flux),
+                                                [{"phi": float(p)} for p in flux], (SRC, DRN, P, Q))
+        lines.append((f"closed form with the lattice $T_{{ij}}$: {label} bridge", flux, closed))
+        points.append((f"lattice, solved: {label}", flux, solved))
+    return dict(xlabel=r"flux $\phi$ through the loop (units of $\Phi_0$)",
+                ylabel=r"$R_{02,13}$ ($h/e^2$)",
+                title="Wheatstone bridge at $E=-0.4$: mirror-symmetric is balanced at zero flux",
+                lines=lines, points=points, paired=True, guides=[("balance", flux[[0, -1]], [0, 0])],
+                legend_loc="below")
