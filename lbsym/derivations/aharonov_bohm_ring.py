@@ -6,17 +6,15 @@ import math
 import random
 from dataclasses import dataclass
 
+import numpy as np
 import sympy as sp
 
 from ..constants import Phi0 as Phi0_expr
-from ..derivation import Derivation, Part, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network
-from ..numeric import network_smatrix
+from ..numeric import evaluator, network_smatrix
 from ..scatterers import y_junction
 from ._common import sampled_check
-from ..derivation import CheckReport
-from ..numeric import evaluator
-import numpy as np
 from ._lattice import by_name, interior_k, ring_network
 
 eps = sp.Symbol("epsilon", positive=True)
@@ -186,8 +184,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 def figure(der: Derivation) -> dict:
     from .. import lattice as lat
 
-    d = der
-    f = evaluator(d.result)
+    f = evaluator(der.result)
     x = np.linspace(-2, 2, 801)
     lines = [(rf"$\varepsilon={e}$, $\theta={th}$", x, f(Phi=x, Phi0=1.0, epsilon=e, theta=th))
              for e, th in [(0.45, 0.7), (0.2, 1.2)]]

@@ -38,8 +38,8 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from typing import Any
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -47,7 +47,7 @@ import sympy as sp
 from ..algebra import PolarAlgebra, abs2
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network, series
-from ..numeric import network_smatrix
+from ..numeric import evaluator, network_smatrix
 from ..pumping import (
     Path,
     Pump,
@@ -60,7 +60,7 @@ from ..pumping import (
     stokes_identity,
 )
 from ..scatterers import lattice_impurity
-from ..numeric import evaluator
+from ..smatrix import SMatrix
 
 NAME = "brouwer-pump"
 TITLE = "Brouwer pump: charge per cycle from two gate voltages, the area law"
@@ -310,28 +310,28 @@ def lattice_report(v: dict) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    smatrix: Any
-    integrand_left: Any
-    integrand_left_T: Any
-    charge_epsilon_form: Any
-    transmission: Any
-    clean_wire_charge: Any
-    integrand_right: Any
-    integrand_sum: Any
-    emissivity_left_1: Any
-    emissivity_left_2: Any
-    friedel_sum_1: Any
-    friedel_sum_2: Any
-    stokes_identity: Any
+    smatrix: SMatrix
+    integrand_left: sp.Expr
+    integrand_left_T: sp.Expr
+    charge_epsilon_form: sp.Expr
+    transmission: sp.Expr
+    clean_wire_charge: sp.Expr
+    integrand_right: sp.Expr
+    integrand_sum: sp.Expr
+    emissivity_left_1: sp.Expr
+    emissivity_left_2: sp.Expr
+    friedel_sum_1: sp.Expr
+    friedel_sum_2: sp.Expr
+    stokes_identity: sp.Expr
     harmonic_cycle: Any
-    omega_free: Any
-    in_phase_charge: Any
-    single_parameter_charge: Any
-    back_and_forth_segment: Any
-    back_and_forth_curve: Any
-    resonance_epsilon: Any
-    quantized_cycle: Any
-    larger_square_charge: Any
+    omega_free: bool
+    in_phase_charge: sp.Expr
+    single_parameter_charge: sp.Expr
+    back_and_forth_segment: float
+    back_and_forth_curve: float
+    resonance_epsilon: float
+    quantized_cycle: dict
+    larger_square_charge: float
 
 
 @register(NAME, TITLE)
@@ -502,8 +502,7 @@ def figure(der: Derivation) -> dict:
     from ..pumping import Path as PumpPath
     from ..pumping import line_charge
 
-    d = der
-    q = evaluator(d.result, relations=d.relations)  # T is fixed by epsilon1, epsilon2, k, d
+    q = evaluator(der.result, relations=der.relations)  # T is fixed by epsilon1, epsilon2, k, d
     kk, dd, c1, c2, amp = 1.0, 3, 0.7, -0.4, 0.05
     dphi = np.linspace(-np.pi, np.pi, 201)
     line = q(A1=amp, A2=amp, d=dd, epsilon1=c1, epsilon2=c2, k=kk, phi1=0.0, phi2=dphi)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -91,11 +90,11 @@ def cross_check(der: Derivation) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    generating_function: Any
-    cumulants: Any
-    textbook_cumulants: Any
-    recursion_agrees: Any
-    two_channel_third_cumulant: Any
+    generating_function: sp.Expr
+    cumulants: tuple
+    textbook_cumulants: tuple
+    recursion_agrees: bool
+    two_channel_third_cumulant: sp.Expr
 
 
 @register("counting-statistics", "Full counting statistics: binomial cumulants to any order")
@@ -152,8 +151,7 @@ COUNTING_ATTEMPTS, COUNTING_SAMPLES, COUNTING_SEED = 4, 200_000, 1162418
 
 
 def figure(der: Derivation) -> dict:
-    d = der
-    ks = d.facts.cumulants
+    ks = der.facts.cumulants
     t = np.linspace(0, 1, 401)
     tp = np.linspace(0.05, 0.95, 10)
     rng = np.random.default_rng(COUNTING_SEED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -9,14 +10,11 @@ import numpy as np
 import sympy as sp
 
 from ..algebra import polar_parts
-from ..derivation import Derivation, Part, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network
-from ..numeric import network_smatrix
+from ..numeric import evaluator, network_smatrix
 from ..scatterers import barrier
 from ._common import barrier_symbols, sampled_check
-from ..derivation import CheckReport
-from ..numeric import evaluator
-import math
 from ._lattice import by_name, impurity_amplitudes, interior_k, two_impurity_network
 
 k = sp.Symbol("k", positive=True)
@@ -176,9 +174,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
-    from .. import lattice as lat
-    d = der
-    f = evaluator(d.result)
+    f = evaluator(der.result)
     th = np.linspace(-2 * np.pi, 2 * np.pi, 801)
     lines = []
     for t1, t2 in [(0.5, 0.5), (0.2, 0.2), (0.2, 0.8)]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from ..averages import phase_average
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, get, register
-from ._common import barrier_symbols
 from ..numeric import evaluator
-import math
-import numpy as np
+from ._common import barrier_symbols
 from ._lattice import by_name, impurity_amplitudes
 
 T1, T2, R1, R2 = sp.symbols("T1 T2 R1 R2", positive=True)
@@ -160,9 +160,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
-    from .. import lattice as lat
-    d = der
-    f = evaluator(d.result)
+    f = evaluator(der.result)
     t1 = np.linspace(0.01, 1, 400)
     return dict(xlabel=r"$T_1$", ylabel=r"$\langle T\rangle_\theta$",
                 title="Phase-averaged double barrier",

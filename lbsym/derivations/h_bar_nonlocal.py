@@ -10,13 +10,12 @@ lead j to lead i, spin-resolved (g_s = 1) transmissions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, register
 from ..transport import MultiTerminal
 from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
                       transmission_symbols)
@@ -67,7 +66,7 @@ def lattice_points():
 
 
 def lattice_values(d: Derivation | None = None) -> list[dict]:
-    """Lattice conductance matrices fed into MultiTerminal, and the closed form ``d.result``."""
+    """Lattice conductance matrices fed into MultiTerminal, and the closed form ``der.result``."""
     from .. import lattice as lat
 
     from ..derivation import get
@@ -101,12 +100,12 @@ def lattice_check(der: Derivation) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    vanishing_condition: Any
-    factorized_numerator: Any
-    equal_transmissions_numerator: Any
-    classical_resistance: Any
-    onsager_difference: Any
-    denominator: Any
+    vanishing_condition: sp.Expr
+    factorized_numerator: sp.Expr
+    equal_transmissions_numerator: sp.Expr
+    classical_resistance: sp.Expr
+    onsager_difference: sp.Expr
+    denominator: sp.Expr
 
 
 @register(NAME, TITLE)

@@ -9,11 +9,11 @@ import sympy as sp
 
 from ..constants import SI, e, h
 from ..derivation import CheckReport, Derivation, Step, SymbolInfo, register
+from ..errors import LbsymError
 from ..network import Network
 from ..scatterers import barrier
 from ..smatrix import SMatrix
 from ..transport import conductance, landauer
-from ..errors import LbsymError
 from ._lattice import open_modes
 
 G = sp.Symbol("G", positive=True)
@@ -161,13 +161,12 @@ def figure(der: Derivation) -> dict:
     W = 5
     E = np.linspace(-3.95, 3.95, 1600)
     eps_j = -2 * np.cos(np.pi * np.arange(1, W + 1) / (W + 1))
-    d = der
     n_open = np.array([np.sum(np.abs(e - eps_j) < 2) for e in E])
     # the derivation's G/(e^2/h) with g_s = 1 and T_n = 1 for each open channel
     N, gs = sp.Symbol("N", positive=True, integer=True), sp.Symbol("g_s", positive=True, integer=True)
     n = sp.Symbol("n", positive=True, integer=True)
     from ..constants import e, h
-    per_channel = (d.result / (e**2 / h)).subs(gs, 1)
+    per_channel = (der.result / (e**2 / h)).subs(gs, 1)
     G = np.array([float(per_channel.subs(N, int(m)).doit().subs(
         {sp.IndexedBase("T", positive=True)[i]: 1 for i in range(1, int(m) + 1)})) if m else 0.0
         for m in n_open])

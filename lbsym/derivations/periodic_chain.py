@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -11,10 +12,9 @@ import sympy as sp
 from ..algebra import PolarAlgebra
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import series
+from ..numeric import evaluator
 from ..scatterers import barrier, propagation
 from ..transfer import transfer_matrix, transfer_power
-from ..numeric import evaluator
-import math
 from ._lattice import by_name, impurity_cell, interior_k
 
 T1 = sp.Symbol("T1", positive=True)
@@ -187,8 +187,7 @@ def figure(der: Derivation) -> dict:
     M = transfer_matrix(cell)
     xi_f = sp.lambdify(k, M.trace() / 2, modules="numpy")
     T1_f = sp.lambdify(k, 1 / sp.Abs(M[1, 1]) ** 2, modules="numpy")
-    d = der
-    f = evaluator(d.result)
+    f = evaluator(der.result)
     ks = np.linspace(0.02, np.pi - 0.02, 1200)
     xi = np.real(xi_f(ks))
     T = f(N=N, T1=np.real(T1_f(ks)), xi=xi)  # |M22|^-2 is real; sympy's form of it evaluates complex

@@ -10,14 +10,13 @@ Convention (DESIGN.md): I_i = (e^2/h) sum_j [T_ij V_j - T_ji V_i].
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..transport import MultiTerminal
-import numpy as np
 from ._common import resistance_axes
 
 NAME = "quantum-hall-edges"
@@ -85,17 +84,17 @@ def lattice_check(der: Derivation) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    R_xx: Any
-    R_xy_other_pair: Any
-    R_two_terminal: Any
-    gate_R_xx: Any
-    gate_R_xx_upper: Any
-    gate_R_xy_left: Any
-    gate_R_xy_right: Any
-    gate_R_diagonal: Any
-    gate_R_two_terminal: Any
-    gate_textbook: Any
-    onsager_difference: Any
+    R_xx: sp.Expr
+    R_xy_other_pair: sp.Expr
+    R_two_terminal: sp.Expr
+    gate_R_xx: sp.Expr
+    gate_R_xx_upper: sp.Expr
+    gate_R_xy_left: sp.Expr
+    gate_R_xy_right: sp.Expr
+    gate_R_diagonal: sp.Expr
+    gate_R_two_terminal: sp.Expr
+    gate_textbook: dict
+    onsager_difference: sp.Expr
 
 
 @register(NAME, TITLE)
@@ -179,7 +178,6 @@ def figure(der: Derivation) -> dict:
 
     from ..constants import e, h
 
-    d = der
     nu = sp.Symbol("nu", positive=True, integer=True)
 
     def closed(expr: sp.Expr, n: int) -> float:  # units of h/e^2, nu edge channels
@@ -195,8 +193,8 @@ def figure(der: Derivation) -> dict:
         xx.append(mt.four_terminal_resistance(0, 3, 1, 2))
     nus = np.array(nus)
     lines = [(r"$R_{xy} = h/(\nu e^2)$, $\nu$ = edge channels of the leads", energies,
-              np.array([closed(d.result, n) for n in nus])),
-             (r"$R_{xx} = 0$", energies, np.array([closed(d.parts["R_xx"].expr, n) for n in nus]))]
+              np.array([closed(der.result, n) for n in nus])),
+             (r"$R_{xx} = 0$", energies, np.array([closed(der.parts["R_xx"].expr, n) for n in nus]))]
     points = [("lattice Hall bar 12x30, flux 0.1 per plaquette: $R_{xy}$", energies, np.array(xy)),
               ("lattice: $R_{xx}$", energies, np.array(xx))]
     return dict(**resistance_axes("Quantum Hall plateaus from edge channels"), lines=lines,

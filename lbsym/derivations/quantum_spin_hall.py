@@ -10,7 +10,6 @@ Convention (DESIGN.md): I_i = (e^2/h) sum_j [T_ij V_j - T_ji V_i].
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -82,12 +81,12 @@ def lattice_check(der: Derivation) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    R_two_terminal: Any
-    R_two_terminal_textbook: Any
-    R_13_13: Any
-    R_13_24: Any
-    hall_bar_R_14_14: Any
-    hall_bar_R_14_23: Any
+    R_two_terminal: sp.Expr
+    R_two_terminal_textbook: sp.Expr
+    R_13_13: sp.Expr
+    R_13_24: sp.Expr
+    hall_bar_R_14_14: sp.Expr
+    hall_bar_R_14_23: sp.Expr
 
 
 @register(NAME, TITLE)
@@ -146,10 +145,9 @@ def figure(der: Derivation) -> dict:
     from .. import lattice as lat
     from ..transport import MultiTerminal
 
-    d = der
     one = {sp.Symbol("e", positive=True): 1, sp.Symbol("h", positive=True): 1}
-    closed = {"R_14,23": float(d.result.subs(one)), "R_14,14": float(d.parts["R_2t"].expr.subs(one)),
-              "R_13,13": float(d.parts["R_13_13"].expr.subs(one))}
+    closed = {"R_14,23": float(der.result.subs(one)), "R_14,14": float(der.parts["R_2t"].expr.subs(one)),
+              "R_13,13": float(der.parts["R_13_13"].expr.subs(one))}
     sysc = lat.cross(12, 6, field="phi")
     energies, vals = [], {k: [] for k in closed}
     for E in np.linspace(-3.3, -2.45, 25):

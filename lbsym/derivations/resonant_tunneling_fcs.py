@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import random
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -84,16 +82,16 @@ def cross_check(der: Derivation) -> CheckReport:
 class Facts:
     """Secondary results of the derivation."""
 
-    cgf_sequential: Any
-    cumulants_sequential: Any
-    third_over_first: Any
-    third_over_first_asymmetry: Any
-    third_textbook_asymmetry: Any
-    fano_asymmetry: Any
-    cgf_coherent: Any
-    fano_coherent: Any
-    third_over_first_coherent: Any
-    coherent_equals_sequential_with_rates_over_hbar: Any
+    cgf_sequential: sp.Expr
+    cumulants_sequential: tuple
+    third_over_first: sp.Expr
+    third_over_first_asymmetry: sp.Expr
+    third_textbook_asymmetry: sp.Expr
+    fano_asymmetry: sp.Expr
+    cgf_coherent: sp.Expr
+    fano_coherent: sp.Expr
+    third_over_first_coherent: sp.Expr
+    coherent_equals_sequential_with_rates_over_hbar: bool
 
 
 @register("resonant-tunneling-fcs", "Resonant tunnelling: charge-transfer statistics of a double barrier")
@@ -179,9 +177,8 @@ GILLESPIE_SAMPLES, GILLESPIE_SEED = 100_000, 1162416
 def figure(der: Derivation) -> dict:
     from ..counting import gillespie_counts, sample_cumulants
 
-    d = der
-    F = evaluator(d.result)
-    F3 = evaluator(d.facts.third_over_first)
+    F = evaluator(der.result)
+    F3 = evaluator(der.facts.third_over_first)
     # only the ratio matters (degree-0 homogeneous): Gamma_L + Gamma_R = 1
     x = np.linspace(0, 1, 401)
     xp = np.linspace(0.1, 0.9, 9)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import random
+from dataclasses import dataclass
 
-import mpmath
+import numpy as np
 import sympy as sp
 
 from ..constants import e, h, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
 from ..errors import LbsymError
+from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
 from ..numeric import evaluator
-import numpy as np
 from ..transport import one_channel
 
 S = sp.Symbol("S", positive=True)
@@ -58,17 +55,17 @@ def cross_check(der: Derivation, points: int = 12, seed: int = 3) -> CheckReport
 class Facts:
     """Secondary results of the derivation."""
 
-    finite_temperature: Any
-    thermal_limit: Any
-    johnson_nyquist: Any
-    zeros: Any
-    maxima: Any
-    curvature_at_max: Any
-    fano: Any
-    fano_one_channel: Any
-    crossover: Any
-    crossover_shot: Any
-    crossover_thermal: Any
+    finite_temperature: sp.Expr
+    thermal_limit: sp.Expr
+    johnson_nyquist: bool
+    zeros: list
+    maxima: list
+    curvature_at_max: sp.Expr
+    fano: sp.Expr
+    fano_one_channel: sp.Expr
+    crossover: sp.Expr
+    crossover_shot: sp.Expr
+    crossover_thermal: sp.Expr
 
 
 @register("shot-noise", "Shot noise: sum T(1-T), Fano factor, thermal-to-shot crossover")
@@ -197,19 +194,18 @@ def figure(der: Derivation) -> dict:
     from ..constants import e, h, k_B
     from ..noise import noise_integral
 
-    d = der
     T = sp.Symbol("T", positive=True)
     units = {e: 1, h: 1, k_B: 1}
-    shot = evaluator(one_channel(d.result, T).subs(units))
-    F1 = evaluator(d.facts.fano_one_channel)
-    finite = evaluator(one_channel(d.facts.finite_temperature, T).subs(units))
-    thermal = evaluator(one_channel(d.facts.thermal_limit, T).subs(units))
+    shot = evaluator(one_channel(der.result, T).subs(units))
+    F1 = evaluator(der.facts.fano_one_channel)
+    finite = evaluator(one_channel(der.facts.finite_temperature, T).subs(units))
+    thermal = evaluator(one_channel(der.facts.thermal_limit, T).subs(units))
     # (a) zero temperature, units e = h = 1, |V| = 1: S/(2e|V| e^2/h) = T(1-T), F = S/2eI
     t = np.linspace(0, 1, 401)
     tp = np.linspace(0.05, 0.95, 10)
     kT0 = 1e-9  # the cross-check's "zero" temperature (in units of e|V|)
     Sp = np.array([noise_integral(lambda E, tv=tv: tv, 1.0, kT0, method="mpmath", dps=15) for tv in tp])
-    (tmax,) = d.facts.maxima
+    (tmax,) = der.facts.maxima
     a = dict(xlabel=r"transmission $T$", ylabel=r"$S/(2e|V|e^2/h)$,  $F = S/2eI$",
              title=r"(a) $k_B\Theta = 0$: one channel",
              lines=[(r"noise $T(1-T)$", t, shot(T=t, V=1.0) / 2),

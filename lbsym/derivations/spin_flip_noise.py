@@ -9,10 +9,8 @@ it flips spin unless theta = 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import random
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -20,10 +18,10 @@ import sympy as sp
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..noise import V, fano, noise_matrix, transmission_eigenvalues, transmission_traces
+from ..numeric import evaluator
 from ..scatterers import barrier
 from ..smatrix import SMatrix
 from ._common import barrier_symbols
-from ..numeric import evaluator
 
 theta = sp.Symbol("theta", real=True)
 F = sp.Symbol("F", positive=True)
@@ -80,10 +78,9 @@ def cross_check(der: Derivation, points: int = 40, seed: int = 11) -> CheckRepor
     """Random spin-flip angles and strengths: numpy matrix solution of the delta
     impurity vs the closed forms (true Fano, spin-conserving comparator, shot
     noise from the multi-terminal noise matrix)."""
-    d = der
-    f_true = sp.lambdify((Tp, Tm), d.result)
-    f_naive = sp.lambdify((Tp, Tm, theta), d.facts.fano_spin_conserving)
-    f_noise = sp.lambdify((Tp, Tm), d.facts.shot_noise.subs({e: 1, h: 1, V: 1}))
+    f_true = sp.lambdify((Tp, Tm), der.result)
+    f_naive = sp.lambdify((Tp, Tm, theta), der.facts.fano_spin_conserving)
+    f_noise = sp.lambdify((Tp, Tm), der.facts.shot_noise.subs({e: 1, h: 1, V: 1}))
     rng = random.Random(seed)
     worst = 0.0
     for _ in range(points):
@@ -108,12 +105,12 @@ def cross_check(der: Derivation, points: int = 40, seed: int = 11) -> CheckRepor
 class Facts:
     """Secondary results of the derivation."""
 
-    smatrix: Any
-    spin_flip_probability: Any
-    shot_noise: Any
-    fano_spin_conserving: Any
-    fano_difference: Any
-    textbook_difference: Any
+    smatrix: SMatrix
+    spin_flip_probability: sp.Expr
+    shot_noise: sp.Expr
+    fano_spin_conserving: sp.Expr
+    fano_difference: sp.Expr
+    textbook_difference: sp.Expr
 
 
 @register("spin-flip-noise", "Shot noise with spin-flip scattering")
@@ -186,9 +183,8 @@ def figure(der: Derivation) -> dict:
     from ..noise import transmission_eigenvalues
     from ..scatterers import delta_barrier
 
-    d = der
-    F = evaluator(d.result)
-    F_sc = evaluator(d.facts.fano_spin_conserving)
+    F = evaluator(der.result)
+    F_sc = evaluator(der.facts.fano_spin_conserving)
     Z = sp.Symbol("Z", real=True)
     T_delta = evaluator(delta_barrier(Z, 1).transmission("right", "left"))  # k = 1
 

@@ -25,11 +25,9 @@ junction realised on the lattice).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import math
 import random
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -40,11 +38,10 @@ from ..averages import phase_average
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, get, register
 from ..errors import LbsymError
 from ..network import Network
-from ..numeric import network_smatrix
+from ..numeric import evaluator, network_smatrix
 from ..scatterers import barrier, dephasing_coupler, lattice_impurity
 from ..transport import MultiTerminal, cancel_rational
-from ._common import Tsym, barrier_symbols, sampled_check, sum_rules, transmission_symbols
-from ..numeric import evaluator
+from ._common import Tsym, barrier_symbols, sum_rules, transmission_symbols
 
 NAME = "voltage-probe"
 TITLE = "Büttiker voltage probe: dephasing, from coherent to incoherent transport"
@@ -286,13 +283,13 @@ def _sample(rng: random.Random) -> dict:
 class Facts:
     """Secondary results of the derivation."""
 
-    incoherent_resistance: Any
-    probe_decoupled: Any
-    coherent_limit: Any
-    model_transmissions: Any
-    buttiker_probe: Any
-    pure_dephasing: Any
-    dephasing_table: Any
+    incoherent_resistance: sp.Expr
+    probe_decoupled: sp.Expr
+    coherent_limit: sp.Expr
+    model_transmissions: sp.Matrix
+    buttiker_probe: dict
+    pure_dephasing: dict
+    dephasing_table: dict
 
 
 @register(NAME, TITLE)
@@ -489,34 +486,31 @@ def lattice_check(der: Derivation) -> CheckReport:
 
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
-    from ..derivations import voltage_probe as vp
     from ..numeric import network_smatrix
 
-    d = der
-    rho, theta, eps = vp.rho, vp.theta, vp.eps
     t1 = t2 = 0.2
     th = np.linspace(-np.pi, np.pi, 601)
-    net = vp.network()
-    theta_of_k = evaluator(vp.round_trip_phase())
-    zero_phases = {a.name: 0.0 for a in vp.ALPHAS if a in vp.round_trip_phase().free_symbols}
+    net = network()
+    theta_of_k = evaluator(round_trip_phase())
+    zero_phases = {a.name: 0.0 for a in ALPHAS if a in round_trip_phase().free_symbols}
     kp = np.linspace(0.0, np.pi, 25, endpoint=False) + np.pi / 50  # L = 1: theta = 2k + pi (mod 2 pi)
     thp = np.angle(np.exp(1j * theta_of_k(k=kp, L=1.0, **zero_phases)))
     panels = []
     for key, res, title in (("buttiker_probe", "one", "(a) Büttiker probe: one reservoir"),
                             ("pure_dephasing", "two", "(b) pure dephasing: a reservoir per direction")):
-        m = getattr(d.facts, key)
-        G = evaluator(m["G"].subs(rho, m["rho"]).subs(vp.TO_T))
+        m = getattr(der.facts, key)
+        G = evaluator(m["G"].subs(rho, m["rho"]).subs(TO_T))
         avg = evaluator(m["average"])
         lines, points, guides = [], [], []
         for e_val in (0.0, 0.1, 0.4, 1.0):
             lines.append((rf"$\varepsilon={e_val}$", th, np.broadcast_to(G(theta=th, epsilon=e_val, T1=t1, T2=t2), th.shape)))
             ys = []
             for kk in kp:
-                p = {vp.T1: t1, vp.T2: t2, vp.R1: 1 - t1, vp.R2: 1 - t2, eps: e_val, vp.k: kk, vp.L: 1.0}
-                p.update({a: 0.0 for a in vp.ALPHAS})
+                p = {T1: t1, T2: t2, R1: 1 - t1, R2: 1 - t2, eps: e_val, k: kk, L: 1.0}
+                p.update({a: 0.0 for a in ALPHAS})
                 Tn = np.abs(network_smatrix(net, p)) ** 2
                 np.fill_diagonal(Tn, 0.0)
-                ys.append(vp.probe_conductance(Tn, res))
+                ys.append(probe_conductance(Tn, res))
             points.append(("network solve + floating probes (numpy)", thp, np.array(ys)))
             args = {"epsilon": e_val, "T1": t1, "T2": t2}
             g_avg = float(avg(**{n: v for n, v in args.items() if sp.Symbol(n, positive=True) in m["average"].free_symbols}))

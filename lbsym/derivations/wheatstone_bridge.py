@@ -27,21 +27,18 @@ the classical resistor bridge in numpy (no MultiTerminal).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import random
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
 from ..constants import e, h
-from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
+from ..derivation import CheckReport, Derivation, Part, Step, register
 from ..transport import MultiTerminal
-from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
-                      transmission_symbols)
-from ._common import multiterminal_lattice
+from ._common import (buttiker_textbook, closed_form_evaluator, multiterminal_lattice, sum_rules,
+                      terminal_symbols, transmission_symbols)
 
 NAME = "wheatstone-bridge"
 TITLE = "Quantum Wheatstone bridge: the balance condition in transmission probabilities"
@@ -331,22 +328,22 @@ def _balance_equation(numerator: sp.Expr) -> sp.Eq:
 class Facts:
     """Secondary results of the derivation."""
 
-    balance_numerator: Any
-    balance_condition: Any
-    denominator: Any
-    onsager_difference: Any
-    classical_resistance: Any
-    classical_resistance_conductances: Any
-    classical_textbook: Any
-    classical_balance: Any
-    classical_balance_textbook: Any
-    classical_quantum_numerator: Any
-    classical_internal_determinant: Any
-    mirror_resistance: Any
-    mirror_exchanged: Any
-    mirror_sum: Any
-    mirror_zero_field: Any
-    mirror_symbols: Any
+    balance_numerator: sp.Expr
+    balance_condition: sp.Expr
+    denominator: sp.Expr
+    onsager_difference: sp.Expr
+    classical_resistance: sp.Expr
+    classical_resistance_conductances: sp.Expr
+    classical_textbook: sp.Expr
+    classical_balance: sp.Expr
+    classical_balance_textbook: sp.Expr
+    classical_quantum_numerator: sp.Expr
+    classical_internal_determinant: sp.Expr
+    mirror_resistance: sp.Expr
+    mirror_exchanged: sp.Expr
+    mirror_sum: sp.Expr
+    mirror_zero_field: sp.Expr
+    mirror_symbols: dict
 
 
 @register(NAME, TITLE)
