@@ -412,7 +412,7 @@ def check_shot_noise(der: Derivation, *, perturb: float = 0.0) -> CheckReport:
     ``perturb`` spoils the eigenvalues fed to the closed form.
     """
     from . import lattice as lat
-    from .noise import noise_matrix
+    from .noise_numeric import noise_matrix
 
     N = sp.Symbol("N", positive=True, integer=True)
     T = sp.IndexedBase("T", positive=True)

@@ -148,7 +148,7 @@ def _fp_average() -> dict:
 def _batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Sample cumulants 1..order over ``batches`` equal batches of the samples ``x``:
     (batch mean, its standard error)."""
-    from .counting import sample_cumulants
+    from .counting_numeric import sample_cumulants
 
     b = np.array([sample_cumulants(c, order) for c in np.array_split(x, batches)])
     return b.mean(axis=0), b.std(axis=0, ddof=1) / np.sqrt(batches)
@@ -156,7 +156,7 @@ def _batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np
 
 def _shot_noise() -> dict:
     from .constants import e, h, k_B
-    from .noise import noise_integral
+    from .noise_numeric import noise_integral
 
     d = registry.get("shot-noise")
     T = sp.Symbol("T", positive=True)
@@ -228,7 +228,7 @@ GILLESPIE_SAMPLES, GILLESPIE_SEED = 100_000, 1162416
 
 
 def _resonant_fcs() -> dict:
-    from .counting import gillespie_counts, sample_cumulants
+    from .counting_numeric import gillespie_counts, sample_cumulants
 
     d = registry.get("resonant-tunneling-fcs")
     F = evaluator(d.result)
@@ -261,7 +261,7 @@ def _resonant_fcs() -> dict:
 
 def _spin_flip_noise() -> dict:
     from .derivations.spin_flip_noise import _numeric_impurity
-    from .noise import transmission_eigenvalues
+    from .noise_numeric import transmission_eigenvalues
     from .scatterers import delta_barrier
 
     d = registry.get("spin-flip-noise")
@@ -352,7 +352,7 @@ def _resistance_axes(title: str) -> dict:
 def _quantum_hall_edges() -> dict:
     """R_xy and R_xx of a lattice Hall bar against E: plateaus h/(nu e^2), nu the edge channels."""
     from . import lattice as lat
-    from .transport import MultiTerminal
+    from .multiterminal import MultiTerminal
 
     from .constants import e, h
 
@@ -384,7 +384,7 @@ def _quantum_spin_hall() -> dict:
     """Helical edge (two time-reversed lattice QH copies of a cross) against E in the nu = 1 window."""
     from . import lattice as lat
     from .derivations.quantum_spin_hall import CROSS_ORDER
-    from .transport import MultiTerminal
+    from .multiterminal import MultiTerminal
 
     d = registry.get("quantum-spin-hall")
     one = {sp.Symbol("e", positive=True): 1, sp.Symbol("h", positive=True): 1}
@@ -416,7 +416,7 @@ def _quantum_spin_hall() -> dict:
 def _multiterminal_lattice(name: str, sysl, energies, params, lead_map) -> tuple:
     """The closed form fed with lattice T_ij, and MultiTerminal's numeric solve, along a sweep."""
     from .derivations._common import closed_form_evaluator
-    from .transport import MultiTerminal
+    from .multiterminal import MultiTerminal
 
     f = closed_form_evaluator(registry.get(name).result)
     closed, solved = [], []

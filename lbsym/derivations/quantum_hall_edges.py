@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 
 NAME = "quantum-hall-edges"
 TITLE = "Quantum Hall effect from chiral edge channels (Büttiker 1988)"

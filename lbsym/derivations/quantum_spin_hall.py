@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 
 NAME = "quantum-spin-hall"
 TITLE = "Quantum spin Hall: helical edges, R_14,14 = 3h/4e^2 and nonlocal R_14,23 = h/4e^2"

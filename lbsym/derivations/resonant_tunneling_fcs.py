@@ -9,8 +9,8 @@ import numpy as np
 import sympy as sp
 
 from ..constants import h
-from ..counting import (breit_wigner, breit_wigner_cgf, cumulants, gillespie_counts, lam,
-                        rate_matrix, sample_cumulants, sequential_cgf)
+from ..counting import breit_wigner, breit_wigner_cgf, cumulants, lam, rate_matrix, sequential_cgf
+from ..counting_numeric import gillespie_counts, sample_cumulants
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 
 GL, GR = sp.symbols("Gamma_L Gamma_R", positive=True)

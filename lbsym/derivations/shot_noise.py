@@ -9,7 +9,8 @@ import sympy as sp
 
 from ..constants import e, h, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
+from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise
+from ..noise_numeric import noise_integral
 
 S = sp.Symbol("S", positive=True)
 F = sp.Symbol("F", positive=True)

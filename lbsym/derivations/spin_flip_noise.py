@@ -16,7 +16,8 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..noise import V, fano, noise_matrix, transmission_eigenvalues, transmission_traces
+from ..noise import V, fano, transmission_traces
+from ..noise_numeric import noise_matrix, transmission_eigenvalues
 from ..scatterers import barrier
 from ..smatrix import SMatrix
 from ._common import barrier_symbols
