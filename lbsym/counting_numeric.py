@@ -12,21 +12,26 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import LbsymError
+from .errors import LbsymError, ParameterError, ShapeError
 
 __all__ = ["sample_cumulants", "gillespie_counts"]
 
 
 def sample_cumulants(x: np.ndarray, order: int = 4) -> np.ndarray:
     """Sample cumulants 1..order (<= 6) from central moments (numpy)."""
-    x = np.asarray(x, dtype=float)
+    try:
+        x = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"expected a sample of numbers, got {x!r}") from exc
+    if x.size == 0:
+        raise ShapeError("expected a non-empty sample, got none")
     m = x.mean()
     c = x - m
     mu = [None, 0.0] + [float(np.mean(c**k)) for k in range(2, 7)]
     k = [m, mu[2], mu[3], mu[4] - 3 * mu[2] ** 2, mu[5] - 10 * mu[3] * mu[2],
          mu[6] - 15 * mu[4] * mu[2] - 10 * mu[3] ** 2 + 30 * mu[2] ** 3]
     if not 1 <= order <= 6:
-        raise LbsymError(f"expected an order between 1 and 6, got {order}")
+        raise ParameterError(f"expected an order between 1 and 6, got {order}")
     return np.array(k[:order])
 
 
@@ -39,6 +44,15 @@ def gillespie_counts(Gamma_L: float, Gamma_R: float, times: Sequence[float], sam
     Vectorised: each realisation is a renewal process of cycles
     Exp(Gamma_L) (fill) + Exp(Gamma_R) (empty).
     """
+    for name, rate in (("Gamma_L", Gamma_L), ("Gamma_R", Gamma_R)):
+        if not isinstance(rate, (int, float, np.integer, np.floating)) or not 0 < rate < np.inf:
+            raise ParameterError(f"{name}: expected a positive finite rate, got {rate!r}")
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise ParameterError(f"samples: expected a positive integer, got {samples!r}")
+    times = list(times)
+    if not times or not all(isinstance(t, (int, float, np.integer, np.floating)) and 0 <= t < np.inf
+                            for t in times):
+        raise ParameterError(f"times: expected one or more finite times >= 0, got {times!r}")
     rng = np.random.default_rng(seed)
     tmax = float(max(times))
     mean_rate = Gamma_L * Gamma_R / (Gamma_L + Gamma_R)
