@@ -38,6 +38,7 @@ from typing import Any, Sequence
 
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .errors import LbsymError
 
 __all__ = [
@@ -94,7 +95,7 @@ def cumulants(cgf: sp.Expr, order: int, counting_field: sp.Symbol = lam,
     """
     if order < 1:
         raise LbsymError(f"expected a cumulant order >= 1, got {order}")
-    cgf = sp.sympify(cgf)
+    cgf = _sympify(cgf, "cgf")
     g = _in_y(cgf, counting_field)
     out = []
     if g is not None:
@@ -124,7 +125,7 @@ def binomial_cumulants(T: sp.Expr, order: int) -> list[sp.Expr]:
     """Binomial cumulants per attempt via kappa_{k+1} = T(1-T) d kappa_k/dT (fast)."""
     if order < 1:
         raise LbsymError(f"expected a cumulant order >= 1, got {order}")
-    out = [sp.sympify(T)]
+    out = [_sympify(T, "T")]
     while len(out) < order:
         out.append(sp.expand(T * (1 - T) * sp.diff(out[-1], T)))
     return [sp.factor(k) for k in out]

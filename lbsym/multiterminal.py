@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from .constants import e, h
+from ._sympify import sympify as _sympify
 from .errors import ParameterError, ShapeError
 from .smatrix import SMatrix
 from .transport import _spin
@@ -41,12 +42,24 @@ def _is_ndarray(x: Any) -> bool:
     return np is not None and isinstance(x, np.ndarray)
 
 
+def _real_array(values: list, what: str) -> Any:
+    """Finite real boundary values (voltages, currents) as a float array."""
+    import numpy as np
+
+    a = np.array(values, dtype=complex) if values else np.zeros(0, dtype=complex)
+    if not np.all(np.isfinite(a)) or np.any(np.abs(a.imag) > 1e-12 * np.maximum(1, np.abs(a))):
+        raise ParameterError(f"{what}: expected finite real numbers, got {values!r}")
+    return a.real
+
+
 def _float_conductance(G: sp.Matrix, leads: tuple) -> Any:
     """A float conductance matrix as a numpy array (real when it is), checked for current
     conservation (columns sum to 0) and the sum rule (rows sum to 0)."""
     import numpy as np
 
     Gn = np.array(G.tolist(), dtype=complex)
+    if not np.all(np.isfinite(Gn)):
+        raise ParameterError(f"transmissions: expected finite numbers, got {G.tolist()!r}")
     if np.max(np.abs(Gn.imag)) < 1e-14:
         Gn = Gn.real
     scale = max(1.0, float(np.max(np.abs(Gn))))
@@ -171,6 +184,8 @@ class MultiTerminal:
             raise ShapeError(f"leads: expected {n} distinct labels, got {leads!r}")
         self._T = sp.ImmutableMatrix(T)
         self._G = sp.ImmutableMatrix(G)
+        if any(x.has(sp.nan, sp.oo, -sp.oo, sp.zoo) for x in self._G):
+            raise ParameterError(f"transmissions: expected finite values, got {self._G.tolist()!r}")
         self._gs = gs
         self.numeric = _is_float_matrix(self._G)
         if self.numeric:
@@ -282,7 +297,7 @@ class MultiTerminal:
                 raise ParameterError(
                     f"conflicting conditions at terminal {lead!r}: {cond[i][0]} and {kind}; "
                     f"give each terminal one of voltage, current, floating or ground")
-            cond[i] = (kind, sp.sympify(val))
+            cond[i] = (kind, _sympify(val, f"{kind} at terminal {lead!r}"))
 
         for lead, v in voltages.items():
             put(lead, "voltage", v)
@@ -349,8 +364,8 @@ class MultiTerminal:
 
         n = len(self._leads)
         Gn = self._Gn
-        vf = np.array([complex(x) for x in VF]).real if VF else np.zeros(0)
-        ic = np.array([complex(x) for x in IC]).real if IC else np.zeros(0)
+        vf = _real_array([complex(x) for x in VF], "voltages")
+        ic = _real_array([complex(x) for x in IC], "currents")
         if C:
             A = Gn[np.ix_(C, C)]
             if np.linalg.cond(A) > 1e13:

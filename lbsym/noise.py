@@ -51,6 +51,7 @@ from typing import Any, Sequence
 
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .constants import e, h, k_B
 from .errors import LbsymError, ShapeError
 
@@ -87,7 +88,7 @@ def _sums(transmissions) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
                 sp.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N)))
     if isinstance(transmissions, sp.Basic):
         transmissions = [transmissions]
-    Ts = [sp.sympify(t) for t in transmissions]
+    Ts = [_sympify(t, "transmission") for t in transmissions]
     if not Ts:
         raise ShapeError("expected at least one transmission eigenvalue, got none")
     return sp.Add(*Ts), sp.Add(*[t**2 for t in Ts]), sp.Add(*[t * (1 - t) for t in Ts])
@@ -118,7 +119,7 @@ def _even_in(expr: sp.Expr, x: sp.Symbol) -> bool:
 def merge_sums(expr: sp.Expr) -> sp.Expr:
     """Merge c1 Sum(f1, lim) + c2 Sum(f2, lim) + ... into Sum(factor(c1 f1 + ...), lim)
     (coefficients free of the summation index), e.g. Sum(T) - Sum(T^2) -> Sum(T(1-T))."""
-    expr = sp.expand(expr)
+    expr = sp.expand(_sympify(expr, "expr"))
     groups: dict = {}
     rest = []
     for term in sp.Add.make_args(expr):
@@ -197,7 +198,10 @@ def fano(transmissions) -> sp.Expr:
 def transmission_traces(t, simplify=None) -> tuple[sp.Expr, sp.Expr]:
     """(Tr t^dagger t, Tr (t^dagger t)^2) = (sum T_n, sum T_n^2) of a symbolic
     transmission block, without diagonalizing; ``simplify`` is applied to both."""
-    t = sp.Matrix(t)
+    try:
+        t = sp.Matrix(t)
+    except ValueError as exc:
+        raise ShapeError(f"transmission block: expected a matrix, got {t!r}") from exc
     A = t.H * t
     s1, s2 = A.trace(), sp.expand((A * A).trace())
     if simplify is not None:
@@ -228,6 +232,8 @@ def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
     follow ``S.leads``; each entry is passed through ``simplify`` after the
     S-matrix's relations (e.g. R = 1 - T) are applied.
     """
+    if not (hasattr(S, "leads") and hasattr(S, "submatrix") and hasattr(S, "relations")):
+        raise TypeError(f"noise_matrix_symbolic: expected an lbsym SMatrix, got {type(S).__name__}")
     leads = list(S.leads)
     missing = [l for l in leads if l not in voltages]
     if missing:
@@ -247,7 +253,8 @@ def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
             acc = sp.S.Zero
             for g in leads:
                 for d in leads:
-                    w = e * sp.Abs(sp.sympify(voltages[g]) - sp.sympify(voltages[d]))
+                    w = e * sp.Abs(_sympify(voltages[g], f"voltage of lead {g!r}")
+                                   - _sympify(voltages[d], f"voltage of lead {d!r}"))
                     if w == 0:
                         continue
                     acc += (A(a, g, d) * A(b, d, g)).trace() * w

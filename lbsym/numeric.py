@@ -16,8 +16,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .constants import SI
-from .errors import ParameterError
+from .errors import ParameterError, SingularNetworkError
 
 __all__ = ["evaluator", "Evaluator", "evaluate"]
 
@@ -27,7 +28,7 @@ class Evaluator:
 
     def __init__(self, expr: Any, *, backend: str = "numpy", digits: int = 15,
                  si: bool = False, relations: Mapping[Any, Any] | None = None) -> None:
-        expr = sp.sympify(expr)
+        expr = _sympify(expr, "expr")
         for _ in range(len(relations or ()) + 1):  # R1 -> 1 - T1: the user gives T1 only
             if not relations or not set(relations) & expr.free_symbols:
                 break
@@ -66,10 +67,14 @@ class Evaluator:
             raise ParameterError(
                 f"expected {len(self.args)} values for {list(self.args)}; got {len(args)}"
             )
-        if self.backend == "mpmath":
-            with mpmath.workdps(self.digits):
-                return self._f(*[mpmath.mpmathify(a) for a in args])
-        return self._f(*[np.asarray(a) for a in args])
+        try:
+            if self.backend == "mpmath":
+                with mpmath.workdps(self.digits):
+                    return self._f(*[mpmath.mpmathify(a) for a in args])
+            return self._f(*[np.asarray(a) for a in args])
+        except ZeroDivisionError as exc:
+            raise ParameterError(
+                f"{self.expr} is singular (a division by zero) at {dict(zip(self.args, args))}") from exc
 
     def __repr__(self) -> str:
         return f"Evaluator({self.expr}, args={self.args}, backend={self.backend!r})"
@@ -98,7 +103,7 @@ def evaluator(expr: Any, *, backend: str = "numpy", digits: int = 15,
 def evaluate(expr: Any, values: Mapping[str, Any], *, digits: int = 15,
              si: bool = True) -> Any:
     """Evaluate at named values with mpmath (exact SI constants by default)."""
-    expr = sp.sympify(expr)
+    expr = _sympify(expr, "expr")
     if si:
         expr = expr.subs(SI)
     by_name = {s.name: s for s in expr.free_symbols}
@@ -111,7 +116,7 @@ def evaluate(expr: Any, values: Mapping[str, Any], *, digits: int = 15,
     if missing:
         raise ParameterError(f"missing value(s) for {missing}")
     with mpmath.workdps(digits + 5):
-        val = expr.subs({by_name[k]: v for k, v in values.items()}).evalf(digits + 5)
+        val = expr.subs({by_name[k]: _sympify(v, f"value of {k}") for k, v in values.items()}).evalf(digits + 5)
     return val
 
 
@@ -124,6 +129,8 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     symbolic elimination, no loop ordering).  Rows/columns follow the
     network's external leads and channels in declaration order.
     """
+    if not hasattr(network, "_validate"):
+        raise TypeError(f"network_smatrix: expected a Network, got {type(network).__name__}")
     network._validate()
     subs = {}
     for k, v in values.items():
@@ -143,7 +150,11 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     Sb = np.zeros((n, n), complex)
     for name, S in network.parts.items():
         idx = [index[(name, p)] for p in S.ports]
-        M = np.array(S.matrix.subs(subs).evalf(20).tolist(), dtype=complex)
+        try:
+            M = np.array(S.matrix.subs(subs).evalf(20).tolist(), dtype=complex)
+        except TypeError as exc:
+            missing = sorted(str(s) for s in S.matrix.subs(subs).free_symbols)
+            raise ParameterError(f"cannot evaluate part {name!r} numerically: missing values for {missing}") from exc
         Sb[np.ix_(idx, idx)] = M
     P = np.zeros((n, n), complex)  # incoming a = P b (+ external)
     for a, b, phase, flux in network.links:
@@ -153,5 +164,10 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     E = np.zeros((n, len(ext)), complex)
     for j, p in enumerate(ext):
         E[index[p], j] = 1
-    b = np.linalg.solve(np.eye(n) - Sb @ P, Sb @ E)
+    try:
+        b = np.linalg.solve(np.eye(n) - Sb @ P, Sb @ E)
+    except np.linalg.LinAlgError as exc:
+        raise SingularNetworkError(
+            "the network's linear system 1 - S P is singular at these values (a state decoupled "
+            "from the leads)") from exc
     return E.T @ b
