@@ -33,7 +33,6 @@ This module is symbolic (sympy only, no numpy): the Monte-Carlo checks
 
 from __future__ import annotations
 
-from math import factorial
 from typing import Any, Sequence
 
 import sympy as sp

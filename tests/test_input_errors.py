@@ -10,7 +10,7 @@ import sympy as sp
 
 from lbsym import counting, counting_numeric, noise, noise_numeric, numeric
 from lbsym import lattice as lat
-from lbsym.errors import LatticeError, LbsymError, ParameterError, ParseError, ShapeError, SingularNetworkError
+from lbsym.errors import LatticeError, ParameterError, ParseError, ShapeError, SingularNetworkError
 from lbsym.multiterminal import MultiTerminal
 from lbsym.network import Network
 from lbsym.scatterers import barrier, beam_splitter
