@@ -25,16 +25,19 @@ function of ``lambda``: where it depends on lambda only through
 ``e^{+-i lambda}`` it writes ``y = e^{i lambda}`` and applies the operator
 ``y d/dy`` (= d/d(i lambda)) repeatedly, cancelling rational functions at
 each step; otherwise it differentiates in lambda directly.
+
+This module is symbolic (sympy only, no numpy): the Monte-Carlo checks
+(sample cumulants, Gillespie simulation of sequential tunnelling) are in
+:mod:`lbsym.counting_numeric`.
 """
 
 from __future__ import annotations
 
-from math import factorial
-from typing import Sequence
+from typing import Any, Sequence
 
-import numpy as np
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .errors import LbsymError
 
 __all__ = [
@@ -49,8 +52,6 @@ __all__ = [
     "lorentzian_log_integral",
     "breit_wigner_cgf",
     "breit_wigner",
-    "sample_cumulants",
-    "gillespie_counts",
 ]
 
 #: Counting field (real symbol).
@@ -93,7 +94,7 @@ def cumulants(cgf: sp.Expr, order: int, counting_field: sp.Symbol = lam,
     """
     if order < 1:
         raise LbsymError(f"expected a cumulant order >= 1, got {order}")
-    cgf = sp.sympify(cgf)
+    cgf = _sympify(cgf, "cgf")
     g = _in_y(cgf, counting_field)
     out = []
     if g is not None:
@@ -123,7 +124,7 @@ def binomial_cumulants(T: sp.Expr, order: int) -> list[sp.Expr]:
     """Binomial cumulants per attempt via kappa_{k+1} = T(1-T) d kappa_k/dT (fast)."""
     if order < 1:
         raise LbsymError(f"expected a cumulant order >= 1, got {order}")
-    out = [sp.sympify(T)]
+    out = [_sympify(T, "T")]
     while len(out) < order:
         out.append(sp.expand(T * (1 - T) * sp.diff(out[-1], T)))
     return [sp.factor(k) for k in out]
@@ -187,38 +188,18 @@ def breit_wigner(E: sp.Expr, E0: sp.Expr, Gamma_L: sp.Expr, Gamma_R: sp.Expr) ->
     return Gamma_L * Gamma_R / ((E - E0) ** 2 + (Gamma_L + Gamma_R) ** 2 / 4)
 
 
-# ------------------------------------------------------------------ numeric
-def sample_cumulants(x: np.ndarray, order: int = 4) -> np.ndarray:
-    """Sample cumulants 1..order (<= 6) from central moments (numpy)."""
-    x = np.asarray(x, dtype=float)
-    m = x.mean()
-    c = x - m
-    mu = [None, 0.0] + [float(np.mean(c**k)) for k in range(2, 7)]
-    k = [m, mu[2], mu[3], mu[4] - 3 * mu[2] ** 2, mu[5] - 10 * mu[3] * mu[2],
-         mu[6] - 15 * mu[4] * mu[2] - 10 * mu[3] ** 2 + 30 * mu[2] ** 3]
-    if not 1 <= order <= 6:
-        raise LbsymError(f"expected an order between 1 and 6, got {order}")
-    return np.array(k[:order])
+# The numeric routes moved to lbsym.counting_numeric; the old names still
+# resolve here (PEP 562, loaded on first use) with a DeprecationWarning.
+_MOVED = ("sample_cumulants", "gillespie_counts")
 
 
-def gillespie_counts(Gamma_L: float, Gamma_R: float, times: Sequence[float], samples: int,
-                     seed: int = 0) -> np.ndarray:
-    """Monte-Carlo (Gillespie) of sequential tunnelling through one level.
+def __getattr__(name: str) -> Any:
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
 
-    Starts in the stationary state; returns an array (samples, len(times)) of
-    the numbers of electrons that left to the right lead by each time.
-    Vectorised: each realisation is a renewal process of cycles
-    Exp(Gamma_L) (fill) + Exp(Gamma_R) (empty).
-    """
-    rng = np.random.default_rng(seed)
-    tmax = float(max(times))
-    mean_rate = Gamma_L * Gamma_R / (Gamma_L + Gamma_R)
-    ncyc = int(tmax * mean_rate + 12 * np.sqrt(tmax * mean_rate) + 20)
-    occupied = rng.random(samples) < Gamma_L / (Gamma_L + Gamma_R)
-    wait_in = rng.exponential(1 / Gamma_L, (samples, ncyc))
-    wait_in[occupied, 0] = 0.0  # already filled: the first cycle starts with the exit
-    wait_out = rng.exponential(1 / Gamma_R, (samples, ncyc))
-    jumps = np.cumsum(wait_in + wait_out, axis=1)  # exit times into the right lead
-    if np.any(jumps[:, -1] <= tmax):
-        raise LbsymError("internal: too few cycles drawn for the time window")
-    return np.stack([(jumps <= t).sum(axis=1) for t in times], axis=1)
+    from . import counting_numeric
+
+    warnings.warn(f"lbsym.counting.{name} moved to lbsym.counting_numeric.{name}", DeprecationWarning,
+                  stacklevel=2)
+    return getattr(counting_numeric, name)

@@ -23,7 +23,8 @@ Conventions
       S = g_s (2e^2/h) int dE { sum_n T_n [f_L(1 - f_L) + f_R(1 - f_R)]
                                 + sum_n T_n (1 - T_n) (f_L - f_R)^2 }
 
-  is evaluated numerically by :func:`noise_integral` (mpmath or scipy quad).
+  is evaluated numerically by :func:`lbsym.noise_numeric.noise_integral`
+  (mpmath or scipy quad).
 * Multi-terminal (Büttiker, PRB 46, 12485 (1992)): with
   A_{beta gamma}(alpha) = delta_{alpha beta} delta_{alpha gamma} 1
   - s_{alpha beta}^dagger s_{alpha gamma} (blocks of the S-matrix between
@@ -34,18 +35,23 @@ Conventions
       F(x) = int dE {f_gamma (1 - f_delta) + f_delta (1 - f_gamma)}
            = x coth(x / 2 k_B Theta)   (-> |x| at Theta = 0, 2 k_B Theta at x = 0),
 
-  implemented numerically (numpy) by :func:`noise_matrix`; rows and columns
+  implemented numerically (numpy) by :func:`lbsym.noise_numeric.noise_matrix`
+  and symbolically at zero temperature by :func:`noise_matrix_symbolic`; rows and columns
   sum to zero (current conservation) and the cross-correlations are
   negative for fermions (Hanbury Brown-Twiss antibunching).
+
+This module is symbolic (sympy only, no numpy): the numeric routes (energy
+integral, noise matrix of a numeric S-matrix, eigenvalues of a numeric
+transmission block) are in :mod:`lbsym.noise_numeric`.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Any, Sequence
 
-import numpy as np
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .constants import e, h, k_B
 from .errors import LbsymError, ShapeError
 
@@ -60,14 +66,9 @@ __all__ = [
     "thermal_noise",
     "fano",
     "merge_sums",
-    "transmission_eigenvalues",
     "transmission_traces",
     "fano_from_t",
-    "fermi",
-    "noise_integral",
-    "noise_matrix",
     "noise_matrix_symbolic",
-    "noise_value",
     "lead_indices",
 ]
 
@@ -87,7 +88,7 @@ def _sums(transmissions) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
                 sp.Sum(Tb[n] * (1 - Tb[n]), (n, 1, N)))
     if isinstance(transmissions, sp.Basic):
         transmissions = [transmissions]
-    Ts = [sp.sympify(t) for t in transmissions]
+    Ts = [_sympify(t, "transmission") for t in transmissions]
     if not Ts:
         raise ShapeError("expected at least one transmission eigenvalue, got none")
     return sp.Add(*Ts), sp.Add(*[t**2 for t in Ts]), sp.Add(*[t * (1 - t) for t in Ts])
@@ -118,7 +119,7 @@ def _even_in(expr: sp.Expr, x: sp.Symbol) -> bool:
 def merge_sums(expr: sp.Expr) -> sp.Expr:
     """Merge c1 Sum(f1, lim) + c2 Sum(f2, lim) + ... into Sum(factor(c1 f1 + ...), lim)
     (coefficients free of the summation index), e.g. Sum(T) - Sum(T^2) -> Sum(T(1-T))."""
-    expr = sp.expand(expr)
+    expr = sp.expand(_sympify(expr, "expr"))
     groups: dict = {}
     rest = []
     for term in sp.Add.make_args(expr):
@@ -197,7 +198,10 @@ def fano(transmissions) -> sp.Expr:
 def transmission_traces(t, simplify=None) -> tuple[sp.Expr, sp.Expr]:
     """(Tr t^dagger t, Tr (t^dagger t)^2) = (sum T_n, sum T_n^2) of a symbolic
     transmission block, without diagonalizing; ``simplify`` is applied to both."""
-    t = sp.Matrix(t)
+    try:
+        t = sp.Matrix(t)
+    except ValueError as exc:
+        raise ShapeError(f"transmission block: expected a matrix, got {t!r}") from exc
     A = t.H * t
     s1, s2 = A.trace(), sp.expand((A * A).trace())
     if simplify is not None:
@@ -212,68 +216,6 @@ def fano_from_t(t, simplify=None) -> sp.Expr:
     return sp.factor(s1 - s2) / s1 if simplify is None else simplify((s1 - s2) / s1)
 
 
-def transmission_eigenvalues(t: np.ndarray) -> np.ndarray:
-    """Eigenvalues of t^dagger t (numpy), clipped to [0, 1]."""
-    t = np.asarray(t, dtype=complex)
-    return np.clip(np.linalg.eigvalsh(t.conj().T @ t), 0.0, 1.0)
-
-
-# ------------------------------------------------------------------ numeric
-def fermi(E, mu, kT):
-    """Fermi function 1 / (1 + exp((E - mu)/kT)) (numpy, overflow-safe)."""
-    x = np.clip((np.asarray(E, dtype=float) - mu) / kT, -700, 700)
-    return 1.0 / (1.0 + np.exp(x))
-
-
-def noise_integral(T_of_E: Callable[[float], float | Sequence[float]], voltage: float,
-                   temperature: float, *, mu: float = 0.0, g_s: float = 1.0,
-                   e_: float = 1.0, h_: float = 1.0, kB_: float = 1.0,
-                   method: str = "mpmath", dps: int = 20, window: float = 40.0) -> float:
-    """Two-terminal noise by numeric energy integration of the Fermi-function form.
-
-    ``T_of_E(E)`` returns one transmission or a sequence of them.  Units are
-    given by ``e_``, ``h_``, ``kB_`` (default e = h = k_B = 1).  The leads sit
-    at mu_L = mu + eV/2, mu_R = mu - eV/2.  ``method`` is ``"mpmath"``
-    (mpmath.quad at ``dps`` digits) or ``"scipy"`` (scipy.integrate.quad).
-    """
-    kT = kB_ * temperature
-    muL, muR = mu + e_ * voltage / 2, mu - e_ * voltage / 2
-    lo = min(muL, muR) - window * kT
-    hi = max(muL, muR) + window * kT
-    pts = sorted({lo, muR, muL, hi})
-    if method == "mpmath":
-        import mpmath as mp
-
-        with mp.workdps(dps):
-            def f(E, m):
-                return 1 / (1 + mp.exp((E - m) / kT))
-
-            def integrand(E):
-                Ts = T_of_E(E)
-                Ts = [Ts] if not isinstance(Ts, (list, tuple, np.ndarray)) else list(Ts)
-                fL, fR = f(E, muL), f(E, muR)
-                s1 = sum(Ts)
-                s11 = sum(t * (1 - t) for t in Ts)
-                return s1 * (fL * (1 - fL) + fR * (1 - fR)) + s11 * (fL - fR) ** 2
-
-            val = mp.quad(integrand, [mp.mpf(p) for p in pts])
-            return float(g_s * 2 * e_**2 / h_ * val)
-    if method == "scipy":
-        from scipy.integrate import quad
-
-        def integrand(E):
-            Ts = np.atleast_1d(np.asarray(T_of_E(E), dtype=float))
-            fL, fR = fermi(E, muL, kT), fermi(E, muR, kT)
-            return float(Ts.sum() * (fL * (1 - fL) + fR * (1 - fR))
-                         + (Ts * (1 - Ts)).sum() * (fL - fR) ** 2)
-
-        total = 0.0
-        for a, b in zip(pts[:-1], pts[1:]):
-            total += quad(integrand, a, b, epsabs=0, epsrel=1e-12, limit=200)[0]
-        return float(g_s * 2 * e_**2 / h_ * total)
-    raise LbsymError(f"expected method 'mpmath' or 'scipy', got {method!r}")
-
-
 def lead_indices(ports: Sequence, lead) -> list[int]:
     """Indices of the ports (tuples (lead, channel[, spin]) or lead names) of ``lead``."""
     idx = [i for i, p in enumerate(ports) if (p[0] if isinstance(p, tuple) else p) == lead]
@@ -282,24 +224,16 @@ def lead_indices(ports: Sequence, lead) -> list[int]:
     return idx
 
 
-def _window(x: float, kT: float) -> float:
-    """int dE {f_g(1-f_d) + f_d(1-f_g)} = x coth(x/2kT), x = mu_g - mu_d."""
-    if kT == 0:
-        return abs(x)
-    y = x / (2 * kT)
-    if abs(y) < 1e-8:
-        return 2 * kT * (1 + y * y / 3)
-    return x / np.tanh(y)
-
-
 def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
     """Zero-temperature multi-terminal noise matrix of a symbolic lbsym SMatrix.
 
     ``voltages`` maps every lead of ``S`` to its voltage (sympy expressions);
-    same formula as :func:`noise_matrix` with F(x) = |x|.  Rows and columns
+    same formula as :func:`lbsym.noise_numeric.noise_matrix` with F(x) = |x|.  Rows and columns
     follow ``S.leads``; each entry is passed through ``simplify`` after the
     S-matrix's relations (e.g. R = 1 - T) are applied.
     """
+    if not (hasattr(S, "leads") and hasattr(S, "submatrix") and hasattr(S, "relations")):
+        raise TypeError(f"noise_matrix_symbolic: expected an lbsym SMatrix, got {type(S).__name__}")
     leads = list(S.leads)
     missing = [l for l in leads if l not in voltages]
     if missing:
@@ -319,7 +253,8 @@ def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
             acc = sp.S.Zero
             for g in leads:
                 for d in leads:
-                    w = e * sp.Abs(sp.sympify(voltages[g]) - sp.sympify(voltages[d]))
+                    w = e * sp.Abs(_sympify(voltages[g], f"voltage of lead {g!r}")
+                                   - _sympify(voltages[d], f"voltage of lead {d!r}"))
                     if w == 0:
                         continue
                     acc += (A(a, g, d) * A(b, d, g)).trace() * w
@@ -328,53 +263,18 @@ def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
     return out
 
 
-def noise_value(transmissions: Sequence[float], voltage: float, temperature: float, *,
-                g_s: float = 1.0, e_: float = 1.0, h_: float = 1.0, kB_: float = 1.0) -> float:
-    """Numeric Blanter-Büttiker noise, safe at V = 0 and at Theta = 0 (where the
-    symbolic eV coth(eV/2k_B Theta) is 0 * oo); default units e = h = k_B = 1."""
-    Ts = np.atleast_1d(np.asarray(transmissions, dtype=float))
-    kT = kB_ * temperature
-    return float(g_s * 2 * e_**2 / h_ * (2 * kT * np.sum(Ts**2)
-                                        + _window(e_ * voltage, kT) * np.sum(Ts * (1 - Ts))))
+# The numeric routes moved to lbsym.noise_numeric; the old names still resolve
+# here (PEP 562, loaded on first use) with a DeprecationWarning.
+_MOVED = ("transmission_eigenvalues", "fermi", "noise_integral", "noise_value", "noise_matrix")
 
 
-def noise_matrix(S: np.ndarray, leads: Sequence[Sequence[int]], voltages: Sequence[float],
-                 temperature: float = 0.0, *, e_: float = 1.0, h_: float = 1.0,
-                 kB_: float = 1.0) -> np.ndarray:
-    """Multi-terminal zero-frequency noise matrix S_{alpha beta} (Büttiker 1992).
+def __getattr__(name: str) -> Any:
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
 
-    ``S`` is a numeric unitary S-matrix (energy-independent over the bias
-    window), ``leads[alpha]`` the row/column indices of lead alpha's
-    channels, ``voltages[alpha]`` its voltage (mu = eV).  Spin-resolved
-    channels; returns an (n_leads x n_leads) real symmetric array in the
-    Schottky normalization.
-    """
-    S = np.asarray(S, dtype=complex)
-    if S.ndim != 2 or S.shape[0] != S.shape[1]:
-        raise ShapeError(f"expected a square S-matrix, got shape {S.shape}")
-    nl = len(leads)
-    if len(voltages) != nl:
-        raise ShapeError(f"expected {nl} voltages (one per lead), got {len(voltages)}")
-    kT = kB_ * temperature
-    blocks = [[S[np.ix_(leads[a], leads[b])] for b in range(nl)] for a in range(nl)]
+    from . import noise_numeric
 
-    def A(a, b, g):  # A_{b g}(a) = delta_ab delta_ag 1 - s_ab^dagger s_ag
-        m = -blocks[a][b].conj().T @ blocks[a][g]
-        if a == b == g:
-            m = m + np.eye(m.shape[0])
-        return m
-
-    As = [[[A(a, b, g) for g in range(nl)] for b in range(nl)] for a in range(nl)]
-    W = np.array([[_window(e_ * (voltages[g] - voltages[d]), kT) for d in range(nl)]
-                  for g in range(nl)])
-    out = np.zeros((nl, nl))
-    for a in range(nl):
-        for b in range(nl):
-            acc = 0.0
-            for g in range(nl):
-                for d in range(nl):
-                    if W[g, d] == 0:
-                        continue
-                    acc += np.trace(As[a][g][d] @ As[b][d][g]).real * W[g, d]
-            out[a, b] = e_**2 / h_ * acc
-    return out
+    warnings.warn(f"lbsym.noise.{name} moved to lbsym.noise_numeric.{name}", DeprecationWarning,
+                  stacklevel=2)
+    return getattr(noise_numeric, name)

@@ -16,8 +16,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ._sympify import sympify as _sympify
 from .constants import SI
-from .errors import ParameterError
+from .errors import ParameterError, SingularNetworkError
 
 __all__ = ["evaluator", "Evaluator", "evaluate"]
 
@@ -27,7 +28,7 @@ class Evaluator:
 
     def __init__(self, expr: Any, *, backend: str = "numpy", digits: int = 15,
                  si: bool = False, relations: Mapping[Any, Any] | None = None) -> None:
-        expr = sp.sympify(expr)
+        expr = _sympify(expr, "expr")
         for _ in range(len(relations or ()) + 1):  # R1 -> 1 - T1: the user gives T1 only
             if not relations or not set(relations) & expr.free_symbols:
                 break
@@ -66,10 +67,14 @@ class Evaluator:
             raise ParameterError(
                 f"expected {len(self.args)} values for {list(self.args)}; got {len(args)}"
             )
-        if self.backend == "mpmath":
-            with mpmath.workdps(self.digits):
-                return self._f(*[mpmath.mpmathify(a) for a in args])
-        return self._f(*[np.asarray(a) for a in args])
+        try:
+            if self.backend == "mpmath":
+                with mpmath.workdps(self.digits):
+                    return self._f(*[mpmath.mpmathify(a) for a in args])
+            return self._f(*[np.asarray(a) for a in args])
+        except ZeroDivisionError as exc:
+            raise ParameterError(
+                f"{self.expr} is singular (a division by zero) at {dict(zip(self.args, args))}") from exc
 
     def at(self, point: Mapping[Any, Any]) -> Any:
         """Evaluate at a point given as a mapping (keys: symbols or names) that may
@@ -107,7 +112,7 @@ def evaluator(expr: Any, *, backend: str = "numpy", digits: int = 15,
 def evaluate(expr: Any, values: Mapping[str, Any], *, digits: int = 15,
              si: bool = True) -> Any:
     """Evaluate at named values with mpmath (exact SI constants by default)."""
-    expr = sp.sympify(expr)
+    expr = _sympify(expr, "expr")
     if si:
         expr = expr.subs(SI)
     by_name = {s.name: s for s in expr.free_symbols}
@@ -120,7 +125,7 @@ def evaluate(expr: Any, values: Mapping[str, Any], *, digits: int = 15,
     if missing:
         raise ParameterError(f"missing value(s) for {missing}")
     with mpmath.workdps(digits + 5):
-        val = expr.subs({by_name[k]: v for k, v in values.items()}).evalf(digits + 5)
+        val = expr.subs({by_name[k]: _sympify(v, f"value of {k}") for k, v in values.items()}).evalf(digits + 5)
     return val
 
 
@@ -136,6 +141,8 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     ignored.  The parts' matrices and link phases are compiled once per
     network (and recompiled if the network changes).
     """
+    if not hasattr(network, "_validate"):
+        raise TypeError(f"network_smatrix: expected a Network, got {type(network).__name__}")
     network._validate()
     signature = (tuple((n, id(S)) for n, S in network.parts.items()), tuple(network.links),
                  tuple((n, tuple(ps)) for n, ps in network.leads))
@@ -150,10 +157,30 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     missing = [n for n in names if n not in named]
     if missing:
         raise ParameterError(f"cannot evaluate the network numerically: missing values for {missing}")
-    Sb, P = f(*[named[n] for n in names])
-    Sb = np.asarray(Sb, dtype=complex)
-    P = np.asarray(P, dtype=complex)
-    b = np.linalg.solve(np.eye(len(Sb)) - Sb @ P, Sb @ E)
+    for n in names:  # exact sympy numbers (pi/2, 1/3) as floats
+        v = named[n]
+        if isinstance(v, sp.Basic):
+            if not v.is_number:
+                raise ParameterError(f"the value of {n} is not a number: {v}")
+            named[n] = complex(v) if not v.is_real else float(v)
+    try:
+        Sb, P = f(*[named[n] for n in names])
+        Sb = np.asarray(Sb, dtype=complex)
+        P = np.asarray(P, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"cannot evaluate the network numerically at {dict(named)}: {exc}") from exc
+    A = np.eye(len(Sb)) - Sb @ P
+    # a bound state decoupled from the leads: exactly singular, or singular to rounding
+    # (then the solution would be rounding noise, not an S-matrix)
+    cond = np.linalg.cond(A) if A.size else 1.0
+    try:
+        if not np.isfinite(cond) or cond > 1e13:
+            raise np.linalg.LinAlgError(f"condition number {cond:.1e}")
+        b = np.linalg.solve(A, Sb @ E)
+    except np.linalg.LinAlgError as exc:
+        raise SingularNetworkError(
+            "the network's linear system 1 - S P is singular at these values (a state decoupled "
+            f"from the leads; {exc})") from exc
     return E.T @ b
 
 

@@ -173,7 +173,7 @@ def test_noise_plot_pdf_and_console_script(tmp_path):
 
 
 def test_shot_noise_figure(noise_data):
-    from lbsym.noise import noise_value
+    from lbsym.noise_numeric import noise_value
 
     data = noise_data("shot-noise")
     a, b = data["panels"]

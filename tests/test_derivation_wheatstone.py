@@ -12,7 +12,7 @@ from lbsym import derivation as registry
 from lbsym.cli import main
 from lbsym.constants import e, h
 from lbsym.derivations import wheatstone_bridge as wb
-from lbsym.transport import MultiTerminal
+from lbsym.multiterminal import MultiTerminal
 
 NAME = "wheatstone-bridge"
 

@@ -35,7 +35,7 @@ def test_hbar_numerator_and_vanishing_condition():
 def test_hbar_denominator_is_any_cofactor():
     """Every 3x3 principal cofactor of -G equals D once the sum rules hold."""
     d = registry.get("h-bar-nonlocal")
-    from lbsym.transport import MultiTerminal
+    from lbsym.multiterminal import MultiTerminal
     from lbsym.derivations.h_bar_nonlocal import transmission_matrix
 
     G = MultiTerminal(transmission_matrix()).conductance_matrix()

@@ -6,7 +6,7 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 from scipy.stats import unitary_group
 
-from lbsym import noise
+from lbsym import noise, noise_numeric
 from lbsym.constants import e, h, k_B
 from lbsym.errors import LbsymError, ShapeError
 
@@ -53,20 +53,20 @@ def test_energy_integral_matches_closed_form(method):
     Ts = [0.2, 0.7, 0.95]
     for Vb, kT in [(1.0, 0.3), (0.2, 1.0), (3.0, 0.05)]:
         closed = float(noise.two_terminal_noise(Ts, Vb, kT).subs(UNITS))
-        num = noise.noise_integral(lambda E: Ts, Vb, kT, method=method, dps=18)
+        num = noise_numeric.noise_integral(lambda E: Ts, Vb, kT, method=method, dps=18)
         assert abs(num - closed) < 1e-9 * abs(closed)
 
 
 def test_noise_value_limits():
     Ts = [0.3, 0.9]
-    assert abs(noise.noise_value(Ts, 0.0, 0.5) - 4 * 0.5 * sum(Ts)) < 1e-14  # 4 kT G
-    assert abs(noise.noise_value(Ts, -2.0, 0.0) - 2 * 2.0 * sum(t * (1 - t) for t in Ts)) < 1e-14
-    assert abs(noise.noise_value(Ts, 1e-12, 0.5, g_s=2) - 2 * 4 * 0.5 * sum(Ts)) < 1e-12
+    assert abs(noise_numeric.noise_value(Ts, 0.0, 0.5) - 4 * 0.5 * sum(Ts)) < 1e-14  # 4 kT G
+    assert abs(noise_numeric.noise_value(Ts, -2.0, 0.0) - 2 * 2.0 * sum(t * (1 - t) for t in Ts)) < 1e-14
+    assert abs(noise_numeric.noise_value(Ts, 1e-12, 0.5, g_s=2) - 2 * 4 * 0.5 * sum(Ts)) < 1e-12
 
 
 def test_noise_integral_bad_method():
     with pytest.raises(LbsymError):
-        noise.noise_integral(lambda E: 0.5, 1.0, 1.0, method="euler")
+        noise_numeric.noise_integral(lambda E: 0.5, 1.0, 1.0, method="euler")
 
 
 def _random_two_terminal(n, seed):
@@ -79,13 +79,13 @@ def _random_two_terminal(n, seed):
        Vb=st.floats(-5, 5), kT=st.floats(0, 3))
 def test_noise_nonnegative_and_fano_in_unit_interval(n, seed, Vb, kT):
     U, L, R = _random_two_terminal(n, seed)
-    Ts = noise.transmission_eigenvalues(U[np.ix_(R, L)])
+    Ts = noise_numeric.transmission_eigenvalues(U[np.ix_(R, L)])
     F = float(noise.fano([sp.Float(x) for x in Ts]))
     assert -1e-12 <= F <= 1 + 1e-12
-    M = noise.noise_matrix(U, [L, R], [Vb, 0.0], kT)
+    M = noise_numeric.noise_matrix(U, [L, R], [Vb, 0.0], kT)
     assert M[0, 0] >= -1e-12 and M[1, 1] >= -1e-12
     assert abs(M[0, 0] - M[1, 1]) < 1e-9 and abs(M[0, 0] + M[0, 1]) < 1e-9
-    closed = noise.noise_value(Ts, Vb, kT)
+    closed = noise_numeric.noise_value(Ts, Vb, kT)
     assert abs(M[0, 0] - closed) < 1e-9 * max(1.0, abs(closed))
     if Vb != 0 and kT > 0:
         sym = float(noise.two_terminal_noise([sp.Float(x) for x in Ts], Vb, kT).subs(UNITS))
@@ -98,7 +98,7 @@ def test_noise_nonnegative_and_fano_in_unit_interval(n, seed, Vb, kT):
 def test_multiterminal_conservation_and_hbt_sign(seed, nlead, nch, volts):
     U = unitary_group.rvs(nlead * nch, random_state=seed)
     leads = [list(range(a * nch, (a + 1) * nch)) for a in range(nlead)]
-    M = noise.noise_matrix(U, leads, volts[:nlead], 0.0)
+    M = noise_numeric.noise_matrix(U, leads, volts[:nlead], 0.0)
     scale = max(1.0, np.abs(M).max())
     assert np.allclose(M.sum(axis=0), 0, atol=1e-10 * scale)
     assert np.allclose(M.sum(axis=1), 0, atol=1e-10 * scale)
@@ -113,7 +113,7 @@ def test_equilibrium_multiterminal_is_johnson_nyquist():
     U = unitary_group.rvs(6, random_state=3)
     leads = [[0, 1], [2, 3], [4, 5]]
     kT = 0.7
-    M = noise.noise_matrix(U, leads, [0, 0, 0], kT)
+    M = noise_numeric.noise_matrix(U, leads, [0, 0, 0], kT)
     Tm = np.array([[np.sum(np.abs(U[np.ix_(leads[a], leads[b])]) ** 2) for b in range(3)]
                    for a in range(3)])
     expected = 2 * kT * (2 * np.diag([2, 2, 2]) - Tm - Tm.T)
@@ -122,9 +122,9 @@ def test_equilibrium_multiterminal_is_johnson_nyquist():
 
 def test_noise_matrix_bad_input():
     with pytest.raises(ShapeError):
-        noise.noise_matrix(np.eye(2), [[0], [1]], [1.0])
+        noise_numeric.noise_matrix(np.eye(2), [[0], [1]], [1.0])
     with pytest.raises(ShapeError):
-        noise.noise_matrix(np.ones((2, 3)), [[0], [1]], [1.0, 0.0])
+        noise_numeric.noise_matrix(np.ones((2, 3)), [[0], [1]], [1.0, 0.0])
     assert noise.lead_indices([("L", 0), ("R", 0), ("L", 1)], "L") == [0, 2]
     with pytest.raises(LbsymError):
         noise.lead_indices([("L", 0)], "X")
@@ -141,7 +141,7 @@ def test_energy_dependent_noise_matches_coherent_counting_statistics():
     expected = 2 * float(k2.subs({GL: gl, GR: gr}))
     Tf = lambda E: gl * gr / (E**2 + (gl + gr) ** 2 / 4)
     Vb = 2e4  # the tails beyond +-V/2 carry ~ 4 gl gr / V of the weight
-    num = noise.noise_integral(Tf, Vb, 1e-3, method="scipy")
+    num = noise_numeric.noise_integral(Tf, Vb, 1e-3, method="scipy")
     assert abs(num - expected) < 4 * 4 * gl * gr / Vb + 1e-9
 
 

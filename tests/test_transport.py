@@ -10,7 +10,8 @@ from lbsym import lattice as lat
 from lbsym.constants import e, h
 from lbsym.errors import LbsymError, ParameterError, ShapeError
 from lbsym.scatterers import barrier, y_junction
-from lbsym.transport import MultiTerminal, conductance, landauer, resistance
+from lbsym.multiterminal import MultiTerminal
+from lbsym.transport import conductance, landauer, resistance
 
 
 def random_T(modes, seed=0):

@@ -111,7 +111,7 @@ def terminal_symbols(leads: Iterable[object]) -> tuple[SymbolInfo, ...]:
 def batched_cumulants(x: np.ndarray, order: int, batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Sample cumulants 1..order over ``batches`` equal batches of the samples ``x``:
     (batch mean, its standard error)."""
-    from ..counting import sample_cumulants
+    from ..counting_numeric import sample_cumulants
 
     b = np.array([sample_cumulants(c, order) for c in np.array_split(x, batches)])
     return b.mean(axis=0), b.std(axis=0, ddof=1) / np.sqrt(batches)
@@ -126,7 +126,7 @@ def resistance_axes(title: str) -> dict:
 def multiterminal_lattice(result: sp.Expr, sysl, energies, params, lead_map) -> tuple:
     """A multi-terminal closed form fed with lattice T_ij, and MultiTerminal's numeric
     solve of the same lattice conductance matrix, along a sweep."""
-    from ..transport import MultiTerminal
+    from ..multiterminal import MultiTerminal
 
     f = closed_form_evaluator(result)
     closed, solved = [], []

@@ -8,7 +8,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..counting import binomial_cgf, binomial_cumulants, cumulants, lam, levitov_lesovik, sample_cumulants
+from ..counting import binomial_cgf, binomial_cumulants, cumulants, lam, levitov_lesovik
+from ..counting_numeric import sample_cumulants
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
 from ._common import batched_cumulants

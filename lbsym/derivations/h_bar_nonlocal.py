@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 from ._common import (Tsym, buttiker_textbook, closed_form_evaluator, sum_rules, terminal_symbols,
                       transmission_symbols)
 from ._common import multiterminal_lattice

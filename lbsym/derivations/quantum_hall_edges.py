@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 from ._common import resistance_axes
 
 NAME = "quantum-hall-edges"
@@ -174,7 +174,7 @@ def build() -> Derivation:
 def figure(der: Derivation) -> dict:
     """R_xy and R_xx of a lattice Hall bar against E: plateaus h/(nu e^2), nu the edge channels."""
     from .. import lattice as lat
-    from ..transport import MultiTerminal
+    from ..multiterminal import MultiTerminal
 
     from ..constants import e, h
 

@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 from ._common import resistance_axes
 
 NAME = "quantum-spin-hall"
@@ -143,7 +143,7 @@ def build() -> Derivation:
 def figure(der: Derivation) -> dict:
     """Helical edge (two time-reversed lattice QH copies of a cross) against E in the nu = 1 window."""
     from .. import lattice as lat
-    from ..transport import MultiTerminal
+    from ..multiterminal import MultiTerminal
 
     one = {sp.Symbol("e", positive=True): 1, sp.Symbol("h", positive=True): 1}
     closed = {"R_14,23": float(der.result.subs(one)), "R_14,14": float(der.parts["R_2t"].expr.subs(one)),

@@ -10,8 +10,8 @@ import numpy as np
 import sympy as sp
 
 from ..constants import h
-from ..counting import (breit_wigner, breit_wigner_cgf, cumulants, gillespie_counts, lam,
-                        rate_matrix, sample_cumulants, sequential_cgf)
+from ..counting import breit_wigner, breit_wigner_cgf, cumulants, lam, rate_matrix, sequential_cgf
+from ..counting_numeric import gillespie_counts, sample_cumulants
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
 
@@ -175,7 +175,7 @@ GILLESPIE_SAMPLES, GILLESPIE_SEED = 100_000, 1162416
 
 
 def figure(der: Derivation) -> dict:
-    from ..counting import gillespie_counts, sample_cumulants
+    from ..counting_numeric import gillespie_counts, sample_cumulants
 
     F = evaluator(der.result)
     F3 = evaluator(der.facts.third_over_first)

@@ -11,7 +11,8 @@ import sympy as sp
 from ..constants import e, h, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..errors import LbsymError
-from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise, noise_integral
+from ..noise import Theta, V, crossover, fano, shot_limit, thermal_limit, two_terminal_noise
+from ..noise_numeric import noise_integral
 from ..numeric import evaluator
 from ..transport import one_channel
 
@@ -157,7 +158,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     never diagonalizes t^dagger t).  Units e = h = 1, V = 1, zero temperature.
     """
     from .. import lattice as lat
-    from ..noise import noise_matrix
+    from ..noise_numeric import noise_matrix
 
     N = sp.Symbol("N", positive=True, integer=True)
     T = sp.IndexedBase("T", positive=True)
@@ -192,7 +193,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
     from ..constants import e, h, k_B
-    from ..noise import noise_integral
+    from ..noise_numeric import noise_integral
 
     T = sp.Symbol("T", positive=True)
     units = {e: 1, h: 1, k_B: 1}

@@ -17,7 +17,8 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
-from ..noise import V, fano, noise_matrix, transmission_eigenvalues, transmission_traces
+from ..noise import V, fano, transmission_traces
+from ..noise_numeric import noise_matrix, transmission_eigenvalues
 from ..numeric import evaluator
 from ..scatterers import barrier
 from ..smatrix import SMatrix
@@ -180,7 +181,7 @@ def build() -> Derivation:
 
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
-    from ..noise import transmission_eigenvalues
+    from ..noise_numeric import transmission_eigenvalues
     from ..scatterers import delta_barrier
 
     F = evaluator(der.result)

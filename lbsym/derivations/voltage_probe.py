@@ -40,7 +40,7 @@ from ..errors import LbsymError
 from ..network import Network
 from ..numeric import evaluator, network_smatrix
 from ..scatterers import barrier, dephasing_coupler, lattice_impurity
-from ..transport import MultiTerminal, cancel_rational
+from ..multiterminal import MultiTerminal, cancel_rational
 from ._common import Tsym, barrier_symbols, sum_rules, transmission_symbols
 
 NAME = "voltage-probe"

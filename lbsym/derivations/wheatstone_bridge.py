@@ -36,7 +36,7 @@ import sympy as sp
 
 from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, register
-from ..transport import MultiTerminal
+from ..multiterminal import MultiTerminal
 from ._common import (buttiker_textbook, closed_form_evaluator, multiterminal_lattice, sum_rules,
                       terminal_symbols, transmission_symbols)
 

@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import LatticeError
+
 __all__ = ["Source", "Combo", "PhaseHop", "FluxBond", "Gauge", "GaugeChange", "Saddle", "Shifted"]
 
 _P = inspect.Parameter
@@ -40,6 +42,10 @@ class Source:
         self.required: set[str] = set()
         self.optional: set[str] = set()
         if isinstance(value, str):
+            try:
+                _P(value, _P.KEYWORD_ONLY)
+            except ValueError as exc:
+                raise LatticeError(f"parameter name: expected a Python identifier, got {value!r}") from exc
             self.required = {value}
         elif callable(value):
             sig = inspect.signature(value)

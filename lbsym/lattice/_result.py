@@ -6,7 +6,7 @@ one way: system <- leads <- _result <- rgf <- solver.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 

@@ -210,10 +210,13 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
         whose inter-cell hopping is singular in a way that makes the decaying
         modes linearly dependent).
     """
-    h = np.asarray(h, dtype=complex)
-    V = np.asarray(V, dtype=complex)
-    n = h.shape[0]
-    if h.shape != (n, n) or V.shape != (n, n):
+    try:
+        h = np.asarray(h, dtype=complex)
+        V = np.asarray(V, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise LatticeError(f"lead_modes: expected numeric matrices h and V, got {h!r} and {V!r}") from exc
+    n = h.shape[0] if h.ndim else 0
+    if h.ndim != 2 or h.shape != (n, n) or V.shape != (n, n):
         raise LatticeError(f"lead matrices: expected two square matrices of equal size, got {h.shape}, {V.shape}")
     if not np.isfinite(energy) or np.iscomplexobj(energy) and np.imag(energy) != 0:
         raise LatticeError(f"energy: expected a finite real number, got {energy!r}")

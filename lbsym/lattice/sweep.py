@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Te
 
 import numpy as np
 
-from ..errors import LatticeError
+from ..errors import LatticeError, LbsymError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .system import System
@@ -59,7 +59,14 @@ class _Progress:
 
 def _solve_one(system, energy, params, quantity, method):
     S = system.smatrix(energy, params, method=method)
-    return S if quantity is None else quantity(S)
+    if quantity is None:
+        return S
+    try:
+        return quantity(S)
+    except LbsymError:
+        raise
+    except Exception as exc:
+        raise LatticeError(f"quantity {quantity!r} raised {type(exc).__name__}: {exc}") from exc
 
 
 def _run_points(system, points: Sequence[tuple[float, Mapping[str, Any] | None]], quantity, method) -> list:
@@ -69,9 +76,31 @@ def _run_points(system, points: Sequence[tuple[float, Mapping[str, Any] | None]]
 def _run_samples(build, seeds: Sequence[np.random.SeedSequence], energies, params, quantity, method) -> list:
     out = []
     for ss in seeds:
-        system = build(np.random.default_rng(ss))
+        try:
+            system = build(np.random.default_rng(ss))
+        except LbsymError:
+            raise
+        except Exception as exc:
+            raise LatticeError(f"build {build!r} raised {type(exc).__name__}: {exc}") from exc
+        if not hasattr(system, "smatrix"):
+            raise LatticeError(f"build: expected a finalized System, got {type(system).__name__}")
         out.append([_solve_one(system, e, params, quantity, method) for e in energies])
     return out
+
+
+def _energies(energies: Any) -> np.ndarray:
+    """Energies as a flat float array (one number or an iterable of them)."""
+    try:
+        return np.ravel(np.asarray(energies if np.ndim(energies) == 0 else list(energies), dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise LatticeError(f"energies: expected real numbers, got {energies!r}") from exc
+
+
+def _params(p: Any) -> dict:
+    try:
+        return dict(p)
+    except (TypeError, ValueError) as exc:
+        raise LatticeError(f"param_values: expected mappings of parameter names to values, got {p!r}") from exc
 
 
 def _chunks(n: int, size: int) -> list[range]:
@@ -122,7 +151,7 @@ def energy_sweep(
     >>> [round(x, 9) for x in energy_sweep(s, [-3.2, -1.5], quantity=Transmission(1, 0))]
     [1.0, 2.0]
     """
-    pts = [(float(e), params) for e in np.ravel(np.asarray(list(energies), dtype=float))]
+    pts = [(float(e), params) for e in _energies(energies)]
     return _execute(_run_points, lambda ch: (system, pts[ch.start:ch.stop], quantity, method), len(pts),
                     executor, chunksize, progress, "energy sweep", stream)
 
@@ -140,7 +169,10 @@ def parameter_sweep(
     stream: TextIO | None = None,
 ) -> list:
     """``[quantity(system.smatrix(energy, p)) for p in param_values]``."""
-    pts = [(float(energy), dict(p)) for p in param_values]
+    energy = _energies(energy)
+    if energy.size != 1:
+        raise LatticeError(f"energy: expected one real number, got {energy.size}")
+    pts = [(float(energy[0]), _params(p)) for p in param_values]
     return _execute(_run_points, lambda ch: (system, pts[ch.start:ch.stop], quantity, method), len(pts),
                     executor, chunksize, progress, "parameter sweep", stream)
 
@@ -172,7 +204,7 @@ def disorder_ensemble(
     if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise LatticeError(f"n_samples: expected a positive integer, got {n_samples!r}")
     scalar = np.ndim(energies) == 0
-    es = [float(e) for e in np.atleast_1d(np.asarray(energies, dtype=float))]
+    es = [float(e) for e in _energies(energies)]
     if isinstance(seed, np.random.SeedSequence):  # a fresh copy: spawning does not depend on past use
         root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
     else:

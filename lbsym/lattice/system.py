@@ -95,7 +95,10 @@ class _SiteStore:
         if pos is None:
             p = _lattice_pos(tag)
         else:
-            p = np.array(pos, dtype=float).ravel()
+            try:
+                p = np.array(pos, dtype=float).ravel()
+            except (TypeError, ValueError) as exc:
+                raise LatticeError(f"pos of site {tag!r}: expected a sequence of numbers, got {pos!r}") from exc
             if not np.all(np.isfinite(p)):
                 raise LatticeError(f"pos of site {tag!r}: expected finite coordinates, got {pos!r}")
         self._onsite[tag] = value
@@ -271,7 +274,10 @@ class Lead(_SiteStore):
         vector_potential: VectorPotential | None = None,
     ) -> None:
         super().__init__(norbs, vector_potential)
-        T = np.array(translation, dtype=float).ravel()
+        try:
+            T = np.array(translation, dtype=float).ravel()
+        except (TypeError, ValueError) as exc:
+            raise LatticeError(f"Lead translation: expected a nonzero finite vector, got {translation!r}") from exc
         if T.size == 0 or not np.all(np.isfinite(T)) or not np.any(T):
             raise LatticeError(f"Lead translation: expected a nonzero finite vector, got {translation!r}")
         self.translation = T
@@ -281,7 +287,11 @@ class Lead(_SiteStore):
     @classmethod
     def chain(cls, direction: float = 1.0, *, t: Any = 1.0, eps: Any = 0.0, norbs: int = 1) -> "Lead":
         """A 1D chain lead (one site per cell, tag ``(0,)``) along ``direction``."""
-        lead = cls((float(direction),), norbs)
+        try:
+            direction = float(direction)
+        except (TypeError, ValueError) as exc:
+            raise LatticeError(f"Lead.chain direction: expected a nonzero number, got {direction!r}") from exc
+        lead = cls((direction,), norbs)
         lead.add_site((0,), eps)
         lead.add_hopping((0,), (float(direction),), t)
         return lead
