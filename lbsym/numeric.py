@@ -10,7 +10,7 @@ exact SI values.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import mpmath
 import numpy as np
@@ -84,6 +84,20 @@ class Evaluator:
         if missing:
             raise ParameterError(f"missing value(s) for {missing}")
         return self(*[named[a] for a in self.args])
+
+    def positional(self, order: Sequence[Any]) -> Callable:
+        """This function with its arguments in a given ``order`` (symbols or names).
+
+        Names in ``order`` that the expression does not depend on are accepted
+        and ignored; a symbol of the expression missing from ``order`` is an
+        error, so a caller's hand-written argument list cannot silently drop one.
+        """
+        names = [getattr(o, "name", o) for o in order]
+        missing = [a for a in self.args if a not in names]
+        if missing:
+            raise ParameterError(f"the expression also depends on {missing}; the order lists {names}")
+        pick = [names.index(a) for a in self.args]
+        return lambda *vals: self(*[vals[i] for i in pick])
 
     def __repr__(self) -> str:
         return f"Evaluator({self.expr}, args={self.args}, backend={self.backend!r})"

@@ -46,15 +46,12 @@ def closed_form_evaluator(result: sp.Expr) -> Callable:
     T<i><j> is read from G[i, j]: the derived resistance fed with, e.g., a lattice's
     transmissions, to compare with the lattice's own numeric solve.
     """
+    from ..numeric import evaluator
+
     e, h = sp.Symbol("e", positive=True), sp.Symbol("h", positive=True)
-    free = sorted(result.free_symbols - {e, h}, key=lambda s: s.name)
-    f = sp.lambdify(free, result.subs({e: 1, h: 1}), "numpy")
-    idx = [(int(s.name[1]), int(s.name[2])) for s in free]
+    f = evaluator(result.subs({e: 1, h: 1}))
+    idx = [(int(name[1]), int(name[2])) for name in f.args]
     return lambda G: float(f(*[G[i, j] for i, j in idx]))
-
-
-def lambdified(expr: sp.Expr, symbols: Iterable[sp.Symbol]) -> Callable:
-    return sp.lambdify(tuple(symbols), expr, modules="numpy")
 
 
 # ------------------------------------------------------- multi-terminal pieces

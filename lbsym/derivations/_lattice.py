@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 import numpy as np
 import sympy as sp
 
-from ..errors import LbsymError
+from ..numeric import evaluator
 from ..network import Network, series
 from ..scatterers import lattice_impurity, lattice_junction, propagation
 from ..transfer import transfer_matrix
@@ -35,18 +35,13 @@ _e1, _e2 = sp.symbols("epsilon1 epsilon2", real=True)
 _th1, _th2, _phi = sp.symbols("theta_u theta_d phi_AB", real=True)
 
 
-def by_name(expr: sp.Expr, names: Iterable[str], **kw) -> Callable:
-    """lambdify ``expr`` with arguments given by symbol *names* (numpy).
+def by_name(expr: sp.Expr, names: Iterable[str]) -> Callable:
+    """``expr`` as a numpy function of the symbols *names*, in that order.
 
     A symbol of ``expr`` not among ``names`` is an error: the check would
     otherwise evaluate a different formula than the one it names.
     """
-    present = {s.name: s for s in expr.free_symbols}
-    extra = set(present) - set(names)
-    if extra:
-        raise LbsymError(f"closed form depends on unexpected symbols {sorted(extra)}")
-    args = [present.get(n, sp.Symbol(n)) for n in names]
-    return sp.lambdify(args, expr, modules="numpy", **kw)
+    return evaluator(expr).positional(list(names))
 
 
 def interior_k(n: int, margin: float = 0.05) -> np.ndarray:

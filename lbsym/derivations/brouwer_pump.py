@@ -178,8 +178,8 @@ def cross_check(der: Derivation) -> CheckReport:
     emissivities (route c) around ellipses of amplitude lambda (A1, A2),
     Richardson-extrapolated to lambda -> 0 (Q is even in lambda).
     """
-    f_pi = sp.lambdify((e1, e2, k, d), der.facts.integrand_left, "numpy")
-    f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
+    f_pi = evaluator(der.facts.integrand_left, relations=der.relations).positional((e1, e2, k, d))
+    f_q = evaluator(der.result, relations=der.relations).positional((A1, A2, phi1, phi2, e1, e2, k, d))
     net = network()
     rng = random.Random(11)
     worst_pi = worst_q = 0.0
@@ -235,10 +235,11 @@ def lattice_values(der: Derivation | None = None) -> dict:
     from ..derivation import get
 
     der = der or get(NAME)
-    f_pi = sp.lambdify((e1, e2, k, d), der.facts.integrand_left, "numpy")
-    f_fr = [sp.lambdify((e1, e2, k, d), getattr(der.facts, f"friedel_sum_{j}"), "numpy") for j in (1, 2)]
+    f_pi = evaluator(der.facts.integrand_left, relations=der.relations).positional((e1, e2, k, d))
+    f_fr = [evaluator(getattr(der.facts, f"friedel_sum_{j}"), relations=der.relations).positional((e1, e2, k, d))
+            for j in (1, 2)]
     out = {"integrand": [], "friedel": [], "charge": [], "small": []}
-    f_q = sp.lambdify((A1, A2, phi1, phi2, e1, e2, k, d), der.result.subs(der.relations), "numpy")
+    f_q = evaluator(der.result, relations=der.relations).positional((A1, A2, phi1, phi2, e1, e2, k, d))
     systems = {}
 
     def chain(dd):

@@ -79,9 +79,9 @@ def cross_check(der: Derivation, points: int = 40, seed: int = 11) -> CheckRepor
     """Random spin-flip angles and strengths: numpy matrix solution of the delta
     impurity vs the closed forms (true Fano, spin-conserving comparator, shot
     noise from the multi-terminal noise matrix)."""
-    f_true = sp.lambdify((Tp, Tm), der.result)
-    f_naive = sp.lambdify((Tp, Tm, theta), der.facts.fano_spin_conserving)
-    f_noise = sp.lambdify((Tp, Tm), der.facts.shot_noise.subs({e: 1, h: 1, V: 1}))
+    f_true = evaluator(der.result).positional((Tp, Tm))
+    f_naive = evaluator(der.facts.fano_spin_conserving).positional((Tp, Tm, theta))
+    f_noise = evaluator(der.facts.shot_noise.subs({e: 1, h: 1, V: 1})).positional((Tp, Tm))
     rng = random.Random(seed)
     worst = 0.0
     for _ in range(points):

@@ -246,8 +246,7 @@ def lattice_values(result: sp.Expr, perturb: float = 0.0) -> dict:
     probe's current in that solution.
     """
     f_net = _lattice_network()
-    names = sorted(result.free_symbols, key=lambda s: s.name)
-    f_res = sp.lambdify(names, result, modules="numpy")
+    f_res = evaluator(result)
     ks = np.linspace(0.08, math.pi - 0.08, 40)
     worst_T = worst_G = worst_I = 0.0
     pts = 0
@@ -264,7 +263,7 @@ def lattice_values(result: sp.Expr, perturb: float = 0.0) -> dict:
             sol = mt.solve(voltages={1: 1.0, 2: 0.0}, floating=[3])
             Tval = {Tsym(i + 1, j + 1): (Tn if perturb else Tl)[i, j]
                     for i in range(3) for j in range(3) if i != j}
-            g_closed = float(f_res(*[Tval[s] for s in names]))
+            g_closed = float(f_res.at(Tval))
             worst_G = max(worst_G, abs(sol.current(2) - g_closed))
             worst_I = max(worst_I, abs(sol.current(3)))
             pts += 1
