@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
-from .errors import UnknownDerivationError
+from .errors import DerivationError, UnknownDerivationError
 
 __all__ = [
     "SymbolInfo",
@@ -104,7 +104,7 @@ class CheckReport:
 
     def __post_init__(self) -> None:
         if self.kind not in CHECK_KINDS:
-            raise ValueError(f"unknown check kind {self.kind!r} (known: {', '.join(CHECK_KINDS)})")
+            raise DerivationError(f"unknown check kind {self.kind!r} (known: {', '.join(CHECK_KINDS)})")
 
     @property
     def passed(self) -> bool:
@@ -380,7 +380,7 @@ def _relation_functions(relations: tuple) -> list:
         if not pending:
             break
     if pending:  # pragma: no cover - cyclic relations
-        raise ValueError("cyclic relations")
+        raise DerivationError("cyclic relations")
     return out
 
 
@@ -396,7 +396,7 @@ def register(name: str, title: str) -> Callable[[Callable[[], Derivation]], Call
 
     def deco(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
         if name in _BUILDERS and _BUILDERS[name][1].__module__ != fn.__module__:
-            raise ValueError(f"derivation {name!r} registered twice")
+            raise DerivationError(f"derivation {name!r} registered twice")
         _BUILDERS[name] = (title, fn)
         return fn
 
@@ -410,7 +410,7 @@ def has_hook(name: str, hook: str) -> bool:
 
     _load_all()
     if hook not in HOOKS:
-        raise ValueError(f"unknown hook {hook!r} (known: {', '.join(HOOKS)})")
+        raise DerivationError(f"unknown hook {hook!r} (known: {', '.join(HOOKS)})")
     return callable(getattr(sys.modules[_BUILDERS[name][1].__module__], hook, None))
 
 
@@ -421,7 +421,7 @@ def _assemble(name: str) -> Derivation:
     title, fn = _BUILDERS[name]
     der = fn()
     if der.name not in ("", name) or der.title not in ("", title):
-        raise ValueError(f"derivation {name!r}: name and title are given once, in @register")
+        raise DerivationError(f"derivation {name!r}: name and title are given once, in @register")
     module = sys.modules[fn.__module__]
     hooks = {fld: getattr(module, attr) for attr, fld in HOOKS.items()
              if getattr(der, fld) is None and callable(getattr(module, attr, None))}

@@ -74,3 +74,12 @@ class PathError(LbsymError):
 
 
 __all__.append("PathError")
+
+
+class DerivationError(LbsymError):
+    """A derivation is defined inconsistently: registered twice, a name or title given
+    twice, cyclic relations, an unknown check kind or hook, or a derivation whose
+    own consistency step fails."""
+
+
+__all__.append("DerivationError")

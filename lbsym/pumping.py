@@ -577,7 +577,7 @@ def harmonic_cycle_charge(n_params: int = 2) -> HarmonicCycle:
     q = sp.expand(sp.expand_trig(raw.subs(subs)))
     leftover = q.free_symbols & ({omega} | set(a0) | {x for row in g for x in row})
     if leftover:  # pragma: no cover - would mean a wrong derivation
-        raise RuntimeError(f"harmonic cycle charge still depends on {leftover}")
+        raise PathError(f"the harmonic cycle charge still depends on {leftover}: the integral over the cycle did not close")
     terms = sp.collect(q, list(curls.values()), evaluate=False)
     charge = sp.Add(*[sp.factor(sp.trigsimp(terms.get(C, 0))) * C for C in curls.values()])
     return HarmonicCycle(charge=charge, integral=raw, amplitudes=tuple(A), phases=tuple(phi),

@@ -15,6 +15,7 @@ import sympy as sp
 from lbsym import derivation as registry
 from lbsym.cli import main
 from lbsym.derivation import CHECK_KINDS, HOOKS, CheckReport, Derivation
+from lbsym.errors import DerivationError
 from lbsym.parsing import parse_expression
 
 NAMES = registry.names()
@@ -90,7 +91,7 @@ def test_independent_check_passes_and_fails_when_the_result_is_spoiled(name, fie
 
 def test_a_report_without_compared_points_does_not_pass():
     assert not CheckReport("nothing compared", 0.0, 0, 1e-10).passed
-    with pytest.raises(ValueError, match="unknown check kind"):
+    with pytest.raises(DerivationError, match="unknown check kind"):
         CheckReport("x", 0.0, 1, 1.0, kind="percent")
 
 
@@ -125,3 +126,15 @@ def test_cli_derives_every_derivation(capsys, fmt):
         assert out.strip()
         if fmt == "json":
             assert json.loads(out)["name"] == name
+
+
+def test_registry_misuse_is_a_clear_error():
+    """A user's own derivation registered twice, or naming itself twice: a DerivationError."""
+    def build():  # pragma: no cover - never called
+        raise AssertionError
+
+    build.__module__ = "someone_elses_module"
+    with pytest.raises(DerivationError, match="registered twice"):
+        registry.register("fabry-perot", "again")(build)
+    with pytest.raises(DerivationError, match="unknown hook"):
+        registry.has_hook("fabry-perot", "plot")

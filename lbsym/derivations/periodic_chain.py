@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..algebra import PolarAlgebra
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
+from ..errors import DerivationError
 from ..network import series
 from ..numeric import evaluator
 from ..scatterers import barrier, propagation
@@ -39,7 +40,7 @@ def build() -> Derivation:
     alg = PolarAlgebra(list(M), S.relations, reduce_roots=True)
     half_trace = alg.to_field(M.trace() / 2)
     if half_trace != alg.conj(half_trace):  # pragma: no cover - unimodular cells only
-        raise AssertionError("tr M is not real")
+        raise DerivationError("periodic-chain: tr M of the cell is not real")
     xi_expr = alg.real_expr(half_trace)
     det = sp.simplify(M.det())
     MN = transfer_power(M, N, xi)
