@@ -34,11 +34,17 @@ class LbsymLatexPrinter(LatexPrinter):
             return rf"\langle {inner}\rangle"
         if name.startswith("ln_") and len(name) > 3:
             return r"\ln " + self._print_Symbol(sp.Symbol(name[3:]))
+        m = _INDEXED.match(name)
+        if m:  # T1d, R2u: a letter, a number and a short label, all in the subscript
+            return f"{m.group(1)}_{{{m.group(2)}{m.group(3)}}}"
         if "_" in name:
             base, *subs = name.split("_")
             base_tex = super()._print_Symbol(sp.Symbol(base))
             return f"{base_tex}_{{{','.join(_subscript(x) for x in subs)}}}"
         return super()._print_Symbol(expr, style=style)
+
+
+_INDEXED = __import__("re").compile(r"^([A-Z])(\d+)([a-z]{1,2})$")
 
 
 def _subscript(sub: str) -> str:

@@ -119,6 +119,11 @@ ANSWERS = [
     # brouwer-pump
     ("brouwer-pump.clean_wire", "A1 A2 sin(2 k d) sin(phi1 - phi2)/(4 sin(k)^2)", False, EQ, None),
     ("brouwer-pump.clean_wire", "A1 A2 sin(2 k d) sin(phi2 - phi1)/(4 sin(k)^2)", False, NE, "sign error"),
+    # spin-valve
+    ("spin-valve", "2 P1 P2/(1 - P1 P2)", False, EQ, None),
+    ("spin-valve", r"\frac{2 P_1 P_2}{1 - P_1 P_2}", True, EQ, None),
+    ("spin-valve", "2 P1 P2/(1 + P1 P2)", False, NE, None),
+    ("spin-valve.tunnelling", "T1 T2 (1 + P1 P2 cos(theta))/(8 cos(phi)^2)", False, EQ, None),
 ]
 
 
