@@ -33,11 +33,12 @@ This module is symbolic (sympy only, no numpy): the Monte-Carlo checks
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import sympy as sp
 
 from ._sympify import sympify as _sympify
+from ._moved import forwarder
 from .errors import LbsymError
 
 __all__ = [
@@ -189,17 +190,5 @@ def breit_wigner(E: sp.Expr, E0: sp.Expr, Gamma_L: sp.Expr, Gamma_R: sp.Expr) ->
 
 
 # The numeric routes moved to lbsym.counting_numeric; the old names still
-# resolve here (PEP 562, loaded on first use) with a DeprecationWarning.
-_MOVED = ("sample_cumulants", "gillespie_counts")
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import warnings
-
-    from . import counting_numeric
-
-    warnings.warn(f"lbsym.counting.{name} moved to lbsym.counting_numeric.{name}", DeprecationWarning,
-                  stacklevel=2)
-    return getattr(counting_numeric, name)
+# resolve here, with a DeprecationWarning.
+__getattr__ = forwarder(__name__, {n: "lbsym.counting_numeric" for n in ("sample_cumulants", "gillespie_counts")})

@@ -47,12 +47,13 @@ transmission block) are in :mod:`lbsym.noise_numeric`.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import sympy as sp
 
 from ._sympify import sympify as _sympify
 from .constants import e, h, k_B
+from ._moved import forwarder
 from .errors import LbsymError, ShapeError
 
 __all__ = [
@@ -264,17 +265,6 @@ def noise_matrix_symbolic(S, voltages: dict, simplify=sp.factor) -> sp.Matrix:
 
 
 # The numeric routes moved to lbsym.noise_numeric; the old names still resolve
-# here (PEP 562, loaded on first use) with a DeprecationWarning.
-_MOVED = ("transmission_eigenvalues", "fermi", "noise_integral", "noise_value", "noise_matrix")
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import warnings
-
-    from . import noise_numeric
-
-    warnings.warn(f"lbsym.noise.{name} moved to lbsym.noise_numeric.{name}", DeprecationWarning,
-                  stacklevel=2)
-    return getattr(noise_numeric, name)
+# here, with a DeprecationWarning.
+__getattr__ = forwarder(__name__, {n: "lbsym.noise_numeric" for n in (
+    "transmission_eigenvalues", "fermi", "noise_integral", "noise_value", "noise_matrix")})

@@ -17,6 +17,7 @@ from typing import Any
 import sympy as sp
 
 from .constants import e, h
+from ._moved import forwarder
 from .errors import ParameterError
 from .smatrix import SMatrix
 
@@ -68,17 +69,6 @@ def resistance(
 
 
 # Multi-terminal conductors moved to lbsym.multiterminal; the old names still
-# resolve here (PEP 562, loaded on first use) with a DeprecationWarning.
-_MOVED = {"MultiTerminal": "multiterminal", "MultiTerminalSolution": "multiterminal",
-          "cancel_rational": "multiterminal"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-    import warnings
-
-    warnings.warn(f"lbsym.transport.{name} moved to lbsym.{_MOVED[name]}.{name}",
-                  DeprecationWarning, stacklevel=2)
-    return getattr(importlib.import_module(f"lbsym.{_MOVED[name]}"), name)
+# resolve here, with a DeprecationWarning.
+__getattr__ = forwarder(__name__, {n: "lbsym.multiterminal" for n in
+                                   ("MultiTerminal", "MultiTerminalSolution", "cancel_rational")})
