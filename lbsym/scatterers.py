@@ -34,6 +34,9 @@ __all__ = [
     "beam_splitter",
     "dephasing_coupler",
     "probabilities",
+    "nambu",
+    "andreev_reflector",
+    "nambu_propagation",
 ]
 
 I = sp.I
@@ -255,3 +258,67 @@ def dephasing_coupler(eps: sp.Expr | None = None) -> SMatrix:
         ("left", "right", "pR", "pL"),
         ranges=ranges,
     )
+
+
+# --------------------------------------------------------------- Nambu space
+def nambu(S: SMatrix, energy: sp.Expr | None = None) -> SMatrix:
+    """A normal scatterer in particle-hole (Nambu) space: electrons scatter with S(E),
+    holes with S(-E)^*.
+
+    Every port p of ``S`` becomes two, ``(lead, channel, spin, "e")`` and
+    ``(..., "h")``, electrons first; no scattering between them (a normal
+    scatterer conserves charge).  ``energy``: the symbol E of an
+    energy-dependent S (flipped to -E for the holes); None for an
+    energy-independent scatterer, whose hole block is S^*.  Reference:
+    Beenakker, Rev. Mod. Phys. 69, 731 (1997), sec. II.A.
+    """
+    Se = S.matrix
+    Sh = Se.conjugate() if energy is None else Se.subs(energy, -energy).conjugate()
+    n = Se.shape[0]
+    M = sp.zeros(2 * n, 2 * n)
+    M[:n, :n] = Se
+    M[n:, n:] = Sh
+    ports = [(p.lead, p.channel, p.spin, "e") for p in S.ports] + \
+        [(p.lead, p.channel, p.spin, "h") for p in S.ports]
+    return SMatrix(M, ports, relations=S.relations, ranges=S.ranges)
+
+
+def andreev_reflector(chi: sp.Expr | None = None, phase: sp.Expr = 0) -> SMatrix:
+    """Ideal normal-superconductor interface below the gap: perfect Andreev reflection.
+
+    Ports ``("N", 0, None, "e")``, ``("N", 0, None, "h")`` (the normal side):
+    an electron returns as a hole with r_he = e^{-i chi} e^{i phase} and a hole as
+    an electron with r_eh = e^{-i chi} e^{-i phase}, where chi = arccos(E/Delta)
+    (0 < chi < pi for |E| < Delta) and ``phase`` is the superconductor's phase;
+    no normal reflection.  With holes scattering by S^* (:func:`nambu`) and this
+    phase convention, composed Nambu S-matrices obey particle-hole symmetry in the
+    form S(E) = tau_y S^*(-E) tau_y (chi(-E) = pi - chi(E)); Beenakker's
+    tau_x form holds in the basis where hole amplitudes carry a factor i.
+    Above the gap the interface transmits quasiparticles, which this
+    two-port does not describe.  Reference: Andreev, JETP 19, 1228 (1964);
+    Beenakker, PRB 46, 12841 (1992).
+    """
+    chi = _sym("chi", real=True) if chi is None else sp.sympify(chi)
+    phase = sp.sympify(phase)
+    r_he = sp.exp(-I * chi) * sp.exp(I * phase)
+    r_eh = sp.exp(-I * chi) * sp.exp(-I * phase)
+    ranges = {chi: (0, sp.pi)} if isinstance(chi, sp.Symbol) else {}
+    return SMatrix([[0, r_eh], [r_he, 0]], [("N", 0, None, "e"), ("N", 0, None, "h")],
+                   ranges=ranges)
+
+
+def nambu_propagation(phase: sp.Expr, flux_phase: sp.Expr = 0) -> SMatrix:
+    """Free propagation in Nambu space: electrons as :func:`propagation`, holes with
+    the opposite phase and the opposite sign of the flux (their charge).
+
+    Ports ``(left|right, 0, None, e|h)``, electrons first.
+    """
+    phase, fp = sp.sympify(phase), sp.sympify(flux_phase)
+    M = sp.zeros(4, 4)
+    M[0, 1] = sp.exp(I * (phase - fp))  # e: right -> left
+    M[1, 0] = sp.exp(I * (phase + fp))  # e: left -> right
+    M[2, 3] = sp.exp(-I * (phase + fp))  # h: right -> left, charge -e
+    M[3, 2] = sp.exp(-I * (phase - fp))  # h: left -> right
+    ports = [("left", 0, None, "e"), ("right", 0, None, "e"),
+             ("left", 0, None, "h"), ("right", 0, None, "h")]
+    return SMatrix(M, ports)

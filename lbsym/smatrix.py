@@ -32,15 +32,18 @@ __all__ = ["Port", "SMatrix", "ExactEntries"]
 
 
 class Port(NamedTuple):
-    """A scattering channel: lead name, channel index, optional spin label."""
+    """A scattering channel: lead name, channel index, optional spin label and
+    optional particle-hole label ``ph`` ("e" or "h", Nambu space)."""
 
     lead: Any
     channel: int = 0
     spin: Any = None
+    ph: Any = None
 
     def __str__(self) -> str:
         s = f"{self.lead}:{self.channel}"
-        return s if self.spin is None else f"{s}{self.spin}"
+        s = s if self.spin is None else f"{s}{self.spin}"
+        return s if self.ph is None else f"{s}{self.ph}"
 
 
 def _as_port(p: Any) -> Port:

@@ -124,6 +124,11 @@ ANSWERS = [
     ("spin-valve", r"\frac{2 P_1 P_2}{1 - P_1 P_2}", True, EQ, None),
     ("spin-valve", "2 P1 P2/(1 + P1 P2)", False, NE, None),
     ("spin-valve.tunnelling", "T1 T2 (1 + P1 P2 cos(theta))/(8 cos(phi)^2)", False, EQ, None),
+    # andreev-interface
+    ("andreev-interface", "2 (1 + Z^2) Delta^2/(E^2 + (Delta^2 - E^2)(1 + 2 Z^2)^2)", False, EQ, None),
+    ("andreev-interface.zero_bias", "2(1 + Z^2)/(1 + 2 Z^2)^2", False, EQ, None),
+    ("andreev-interface.zero_bias", "(1 + Z^2)/(1 + 2 Z^2)^2", False, NE, "factor"),
+    ("andreev-interface.beenakker", "4 e^2/h T1^2/(2 - T1)^2", False, EQ, None),
 ]
 
 

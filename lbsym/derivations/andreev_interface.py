@@ -1,0 +1,183 @@
+"""andreev-interface: normal-superconductor conductance, BTK and Beenakker, in Nambu space.
+
+Model: a normal lead, a barrier, and an ideal NS interface.  Electrons and holes
+are separate ports (:func:`lbsym.scatterers.nambu`: holes scatter with S^*), the
+interface Andreev-reflects with r_he = r_eh = e^{-i chi}, chi = arccos(E/Delta)
+(below the gap, superconducting phase 0).  The library composes the Nambu network
+in closed form; the NS conductance per spin is (e^2/h)(1 - R_ee + R_he).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..constants import e, h
+from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
+from ..network import Network
+from ..numeric import evaluator, network_smatrix
+from ..scatterers import andreev_reflector, barrier, delta_barrier, nambu, nambu_propagation
+
+Z = sp.Symbol("Z", positive=True)
+E = sp.Symbol("E", positive=True)
+Delta = sp.Symbol("Delta", positive=True)
+chi = sp.Symbol("chi", real=True)
+phi = sp.Symbol("phi", real=True)
+T1, R1 = sp.symbols("T1 R1", positive=True)
+A_, B_ = sp.symbols("A B", positive=True)
+G_NS, G_N = sp.symbols("G_NS G_N", positive=True)
+
+
+def ns_network(normal) -> Network:
+    """The normal scatterer ``normal`` (a two-port) in front of an ideal NS interface."""
+    net = Network()
+    net.add("B", nambu(normal)).add("A", andreev_reflector(chi))
+    net.connect("B.right", "A.N")
+    net.external("L", "B.left")  # ports (L, 0) = electron, (L, 1) = hole
+    return net
+
+
+def resonant_network() -> Network:
+    """Two barriers a phase phi apart in the normal region, then the NS interface."""
+    net = Network()
+    net.add("B1", nambu(barrier(1))).add("P", nambu_propagation(phi)).add("B2", nambu(barrier(2)))
+    net.add("A", andreev_reflector(sp.pi / 2))
+    net.connect("B1.right", "P.left").connect("P.right", "B2.left").connect("B2.right", "A.N")
+    net.external("L", "B1.left")
+    return net
+
+
+def _below_gap(x: sp.Expr) -> sp.Expr:
+    """chi = arccos(E/Delta): cos^2 chi = E^2/Delta^2, sin^2 chi = (Delta^2 - E^2)/Delta^2.
+
+    Cancelled first as a rational function of c = cos chi and s = sin chi (so the
+    form that comes out, 1/((1 + 2Z^2)^2 s^2 + c^2), keeps its structure), then
+    written in E and Delta."""
+    c, s = sp.symbols("c s", positive=True)
+    x = sp.factor(sp.cancel(sp.together(x.subs({sp.cos(chi): c, sp.sin(chi): s}))))
+    x = x.subs({s: sp.sqrt(Delta**2 - E**2) / Delta, c: E / Delta})
+    num, den = sp.fraction(sp.together(x))
+    w = sp.Symbol("w", positive=True)  # Delta^2 - E^2, kept as one factor
+    den = sp.collect(sp.expand(den.subs(Delta**2 - E**2, w)), w, sp.factor).subs(w, Delta**2 - E**2)
+    return sp.factor(num) / den
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Secondary results of the derivation."""
+
+    #: Andreev and normal reflection probabilities below the gap, in chi
+    andreev_chi: sp.Expr
+    normal_chi: sp.Expr
+    #: the normal-state transmission of the barrier, 1/(1 + Z^2)
+    normal_transmission: sp.Expr
+    #: R_he at E = 0 behind a general barrier (transmission T1)
+    beenakker_single: sp.Expr
+    #: R_he at E = 0 behind a double barrier (resonant Andreev reflection)
+    resonant: sp.Expr
+
+
+@register("andreev-interface", "Andreev reflection at an NS interface: BTK and Beenakker")
+def build() -> Derivation:
+    Zb = delta_barrier(Z, 1)
+    S = ns_network(Zb).smatrix()
+    A_chi = S.transmission(("L", 1), ("L", 0))  # electron in, hole out
+    B_chi = S.transmission(("L", 0), ("L", 0))
+    T_N = Zb.transmission("right", "left")
+    ratio_chi = (1 + A_chi - B_chi) / T_N
+    A_E, B_E = _below_gap(A_chi), _below_gap(B_chi)
+    result = _below_gap(ratio_chi)
+    zero_bias = sp.factor(result.subs(E, 0))
+    # Beenakker: any barrier at E = 0 (chi = pi/2)
+    general = Network()
+    general.add("B", nambu(barrier(1))).add("A", andreev_reflector(sp.pi / 2))
+    general.connect("B.right", "A.N").external("L", "B.left")
+    Rhe_T = sp.factor(general.smatrix().transmission(("L", 1), ("L", 0)))
+    G_beenakker = 2 * e**2 / h * 2 * Rhe_T  # spin-degenerate: g_s (e^2/h) 2 R_he
+    resonant = resonant_network().smatrix().transmission(("L", 1), ("L", 0))
+    textbook = 2 * (1 + Z**2) * Delta**2 / (E**2 + (Delta**2 - E**2) * (1 + 2 * Z**2) ** 2)
+    return Derivation(
+        topic="Andreev reflection",
+        symbols=(
+            SymbolInfo(Z, "barrier strength m V0/(hbar^2 k_F) of the delta barrier", "Z >= 0"),
+            SymbolInfo(E, "energy from the Fermi level (bias eV)", "0 <= E < Delta"),
+            SymbolInfo(Delta, "superconducting gap", "Delta > 0"),
+            SymbolInfo(chi, "Andreev phase arccos(E/Delta)", "0 < chi <= pi/2"),
+            SymbolInfo(T1, "transmission probability of a general barrier", "0 < T1 < 1"),
+            SymbolInfo(R1, "reflection probability of that barrier", "R1 = 1 - T1"),
+        ),
+        steps=(
+            Step("In Nambu space a normal scatterer carries electrons with S and holes with S^*; the "
+                 "delta barrier (k = k_F) becomes", nambu(Zb).matrix),
+            Step("The ideal interface Andreev-reflects: electron -> hole and hole -> electron with "
+                 "amplitude e^{-i chi}, chi = arccos(E/Delta):", andreev_reflector(chi).matrix),
+            Step("Composing barrier and interface in closed form, the Andreev and normal reflection "
+                 "probabilities are", (sp.Eq(A_, A_chi), sp.Eq(B_, B_chi))),
+            Step("With cos chi = E/Delta (below the gap; A + B = 1):", (sp.Eq(A_, A_E), sp.Eq(B_, B_E))),
+            Step("The NS conductance per spin is (e^2/h)(1 - B + A); the normal state's is (e^2/h) T_N "
+                 "with the same barrier, T_N =", T_N),
+            Step("so the Blonder-Tinkham-Klapwijk ratio below the gap is", sp.Eq(G_NS / G_N, result)),
+            Step("At zero bias:", sp.Eq(G_NS / G_N, zero_bias)),
+            Step("Behind a general barrier of transmission T1, at E = 0 the Andreev reflection "
+                 "probability is T1^2/(2 - T1)^2, so G_NS = (4e^2/h) sum_n T_n^2/(2 - T_n)^2 "
+                 "(Beenakker); for one channel", sp.Eq(G_NS, G_beenakker)),
+            Step("Two barriers a phase phi apart in the normal region (resonant Andreev reflection), "
+                 "at E = 0:", sp.Eq(A_, resonant)),
+        ),
+        lhs=G_NS / G_N,
+        result=result,
+        textbook=textbook,
+        reference="Blonder, Tinkham, Klapwijk, PRB 25, 4515 (1982); Beenakker, PRB 46, 12841 (1992); "
+                  "Beenakker, Rev. Mod. Phys. 69, 731 (1997)",
+        relations={R1: 1 - T1},
+        ranges={E: (0, 1), Delta: (1, 2), T1: (0, 1)},
+        parts={"andreev": Part(A_, A_E, "Andreev reflection probability below the gap"),
+               "normal": Part(B_, B_E, "normal reflection probability below the gap"),
+               "zero_bias": Part(G_NS / G_N, zero_bias, "the BTK ratio at zero bias"),
+               "beenakker": Part(G_NS, G_beenakker, "NS conductance of one channel of transmission T1 at E = 0")},
+        facts=Facts(andreev_chi=A_chi, normal_chi=B_chi, normal_transmission=T_N,
+                    beenakker_single=Rhe_T, resonant=resonant),
+    )
+
+
+def _numeric_ratio(z: float, x: float) -> tuple[float, np.ndarray]:
+    """(G_NS/G_N, S) of a numpy solve of the Nambu network at Z = z, E/Delta = x."""
+    M = network_smatrix(ns_network(delta_barrier(Z, 1)), {Z: z, chi: math.acos(x)})
+    A, B = abs(M[1, 0]) ** 2, abs(M[0, 0]) ** 2
+    return (1 + A - B) * (1 + z * z), M
+
+
+def cross_check(der: Derivation) -> CheckReport:
+    """numpy solve of the Nambu network (no symbolic elimination) at random Z and E < Delta:
+    (1 + R_he - R_ee)/T_N vs the derived ratio; the numeric S must also be unitary and
+    particle-hole symmetric (S_hh = S_ee^*, S_eh = S_he^* up to the interface phase)."""
+    f = evaluator(der.result)
+    rng = random.Random(3)
+    worst, pts = 0.0, 0
+    for _ in range(25):
+        z, d = rng.uniform(0, 3), rng.uniform(1.0, 2.0)
+        x = rng.uniform(0.0, 0.98)
+        num, M = _numeric_ratio(z, x)
+        worst = max(worst, abs(float(f(Delta=d, E=x * d, Z=z)) - num),
+                    float(np.abs(M.conj().T @ M - np.eye(2)).max()),
+                    abs(abs(M[1, 1]) - abs(M[0, 0])))
+        pts += 1
+    return CheckReport("numpy solve of the electron-hole network at random Z and E/Delta, with "
+                       "unitarity and |S_hh| = |S_ee|", worst, pts, 1e-12)
+
+
+def figure(der: Derivation) -> dict:
+    f = evaluator(der.result)
+    x = np.linspace(0, 0.999, 400)
+    xp = np.linspace(0.05, 0.95, 10)
+    lines, points = [], []
+    for z in (0.0, 0.5, 1.0, 3.0):
+        lines.append((rf"$Z={z}$", x, np.broadcast_to(f(Delta=1.0, E=x, Z=z), x.shape)))
+        points.append(("numpy network solve", xp, np.array([_numeric_ratio(z, v)[0] for v in xp])))
+    return dict(xlabel=r"bias $eV/\Delta$", ylabel=r"$G_{NS}/G_N$",
+                title="NS interface below the gap (Blonder-Tinkham-Klapwijk)",
+                lines=lines, points=points, paired=True, ylim=(0, 2.1), legend_loc="below")
