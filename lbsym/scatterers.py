@@ -36,6 +36,7 @@ __all__ = [
     "probabilities",
     "nambu",
     "andreev_reflector",
+    "andreev_transmitter",
     "nambu_propagation",
 ]
 
@@ -322,3 +323,26 @@ def nambu_propagation(phase: sp.Expr, flux_phase: sp.Expr = 0) -> SMatrix:
     ports = [("left", 0, None, "e"), ("right", 0, None, "e"),
              ("left", 0, None, "h"), ("right", 0, None, "h")]
     return SMatrix(M, ports)
+
+
+def andreev_transmitter(a2: sp.Expr | None = None) -> SMatrix:
+    """Ideal normal-superconductor interface above the gap (E > Delta).
+
+    Ports ``("N", 0, None, e|h)`` on the normal side and ``("S", 0, None, e|h)``,
+    the superconductor's electron-like and hole-like quasiparticles.  Andreev
+    reflection has amplitude a = v0/u0 = (E - sqrt(E^2 - Delta^2))/Delta < 1, the
+    rest, sqrt(1 - a^2), enters the superconductor without branch crossing::
+
+        S = [[0, a, s, 0], [a, 0, 0, s], [s, 0, 0, -a], [0, s, -a, 0]],  s = sqrt(1 - a^2).
+
+    ``a2`` is a^2 (a positive symbol ``a2`` by default; with ``1 - a2`` declared as
+    the relation of its partner, as for a barrier).  Reference: Blonder, Tinkham,
+    Klapwijk, PRB 25, 4515 (1982); Beenakker, Rev. Mod. Phys. 69, 731 (1997).
+    """
+    a2 = _sym("a2", positive=True) if a2 is None else sp.sympify(a2)
+    s2 = _sym("s2", positive=True)
+    a, s = sp.sqrt(a2), sp.sqrt(s2)
+    ranges = {a2: (0, 1)} if isinstance(a2, sp.Symbol) else {}
+    return SMatrix([[0, a, s, 0], [a, 0, 0, s], [s, 0, 0, -a], [0, s, -a, 0]],
+                   [("N", 0, None, "e"), ("N", 0, None, "h"), ("S", 0, None, "e"), ("S", 0, None, "h")],
+                   relations={s2: 1 - a2}, ranges=ranges)

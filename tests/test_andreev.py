@@ -77,3 +77,23 @@ def test_composed_nambu_smatrix_is_exactly_unitary_and_charge_is_not_conserved()
     assert S.is_unitary()
     assert nambu(barrier(1)).is_unitary() and andreev_reflector().is_unitary()
     assert sp.simplify(S.transmission(("L", 1), ("L", 0)).subs({Z: 0})) == 1
+
+
+def test_above_the_gap_is_btk():
+    """Blonder-Tinkham-Klapwijk above the gap, with u0^2 = (1 + sqrt(E^2 - Delta^2)/E)/2."""
+    d = registry.get("andreev-interface")
+    a2, s2 = ai.a2, ai.s2
+    part = d.parts["above_gap"].expr.subs(s2, 1 - a2).subs(a2, ai.andreev_amplitude_squared())
+    f = evaluator(part)
+    rng = random.Random(4)
+    for _ in range(20):
+        z, x = rng.uniform(0, 3), rng.uniform(1.01, 4)
+        u2 = (1 + math.sqrt(x * x - 1) / x) / 2
+        v2 = 1 - u2
+        g = u2 + (u2 - v2) * z * z
+        A, B = u2 * v2 / g**2, (u2 - v2) ** 2 * z * z * (1 + z * z) / g**2
+        assert abs(float(f(Delta=1.0, E=x, Z=z)) - (1 + z * z) * (1 + A - B)) < 1e-12
+        assert abs(float(f(Delta=1.0, E=x, Z=z)) - ai._numeric_above(z, x)) < 1e-12
+    # continuous at the gap edge (a2 = 1): both sides reach the BTK peak 2(1 + Z^2)
+    assert sp.expand(d.result.subs(E, Delta)) == 2 + 2 * Z**2
+    assert sp.expand(d.parts["above_gap"].expr.subs({a2: 1, s2: 0})) == 2 + 2 * Z**2

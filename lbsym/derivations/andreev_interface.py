@@ -20,7 +20,8 @@ from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network
 from ..numeric import evaluator, network_smatrix
-from ..scatterers import andreev_reflector, barrier, delta_barrier, nambu, nambu_propagation
+from ..scatterers import (andreev_reflector, andreev_transmitter, barrier, delta_barrier, nambu,
+                          nambu_propagation)
 
 Z = sp.Symbol("Z", positive=True)
 E = sp.Symbol("E", positive=True)
@@ -30,6 +31,7 @@ phi = sp.Symbol("phi", real=True)
 T1, R1 = sp.symbols("T1 R1", positive=True)
 A_, B_ = sp.symbols("A B", positive=True)
 G_NS, G_N = sp.symbols("G_NS G_N", positive=True)
+a2, s2 = sp.symbols("a2 s2", positive=True)  # a = v0/u0 above the gap, s2 = 1 - a2
 
 
 def ns_network(normal) -> Network:
@@ -39,6 +41,20 @@ def ns_network(normal) -> Network:
     net.connect("B.right", "A.N")
     net.external("L", "B.left")  # ports (L, 0) = electron, (L, 1) = hole
     return net
+
+
+def above_gap_network(normal) -> Network:
+    """``normal`` in front of the interface above the gap (quasiparticles enter lead S)."""
+    net = Network()
+    net.add("B", nambu(normal)).add("A", andreev_transmitter(a2))
+    net.connect("B.right", "A.N")
+    net.external("L", "B.left").external("S", "A.S")
+    return net
+
+
+def andreev_amplitude_squared() -> sp.Expr:
+    """a^2 = (v0/u0)^2 = ((E - sqrt(E^2 - Delta^2))/Delta)^2 above the gap."""
+    return ((E - sp.sqrt(E**2 - Delta**2)) / Delta) ** 2
 
 
 def resonant_network() -> Network:
@@ -79,6 +95,9 @@ class Facts:
     beenakker_single: sp.Expr
     #: R_he at E = 0 behind a double barrier (resonant Andreev reflection)
     resonant: sp.Expr
+    #: Andreev and normal reflection above the gap, in a2 = (v0/u0)^2 (s2 = 1 - a2)
+    andreev_above: sp.Expr
+    normal_above: sp.Expr
 
 
 @register("andreev-interface", "Andreev reflection at an NS interface: BTK and Beenakker")
@@ -99,6 +118,15 @@ def build() -> Derivation:
     Rhe_T = sp.factor(general.smatrix().transmission(("L", 1), ("L", 0)))
     G_beenakker = 2 * e**2 / h * 2 * Rhe_T  # spin-degenerate: g_s (e^2/h) 2 R_he
     resonant = resonant_network().smatrix().transmission(("L", 1), ("L", 0))
+    Sa = above_gap_network(Zb).smatrix()
+    A_above = Sa.transmission(("L", 1), ("L", 0))
+    B_above = Sa.transmission(("L", 0), ("L", 0))
+    num, den = sp.fraction(sp.factor(sp.cancel(sp.together((1 + A_above - B_above) / T_N))))
+    coeff, rest = num.as_coeff_Mul()
+    flip = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.Add) and f.could_extract_minus_sign()]
+    if coeff < 0 and flip:  # -(...)(Z^2 s2^2 - ... - 1) -> (...)(1 + ... - Z^2 s2^2): a paper's signs
+        num = -coeff * rest.subs(flip[0], sp.expand(-flip[0]))
+    above = num / den
     textbook = 2 * (1 + Z**2) * Delta**2 / (E**2 + (Delta**2 - E**2) * (1 + 2 * Z**2) ** 2)
     return Derivation(
         topic="Andreev reflection",
@@ -109,6 +137,8 @@ def build() -> Derivation:
             SymbolInfo(chi, "Andreev phase arccos(E/Delta)", "0 < chi <= pi/2"),
             SymbolInfo(T1, "transmission probability of a general barrier", "0 < T1 < 1"),
             SymbolInfo(R1, "reflection probability of that barrier", "R1 = 1 - T1"),
+            SymbolInfo(a2, "(v0/u0)^2 = ((E - sqrt(E^2 - Delta^2))/Delta)^2 above the gap", "0 < a2 < 1"),
+            SymbolInfo(s2, "1 - a2", "s2 = 1 - a2"),
         ),
         steps=(
             Step("In Nambu space a normal scatterer carries electrons with S and holes with S^*; the "
@@ -127,20 +157,25 @@ def build() -> Derivation:
                  "(Beenakker); for one channel", sp.Eq(G_NS, G_beenakker)),
             Step("Two barriers a phase phi apart in the normal region (resonant Andreev reflection), "
                  "at E = 0:", sp.Eq(A_, resonant)),
+            Step("Above the gap the interface Andreev-reflects with a = v0/u0 = (E - sqrt(E^2 - "
+                 "Delta^2))/Delta and transmits quasiparticles with s = sqrt(1 - a^2); composed with "
+                 "the barrier:", (sp.Eq(A_, A_above), sp.Eq(B_, B_above))),
+            Step("and the BTK ratio above the gap", sp.Eq(G_NS / G_N, above)),
         ),
         lhs=G_NS / G_N,
         result=result,
         textbook=textbook,
         reference="Blonder, Tinkham, Klapwijk, PRB 25, 4515 (1982); Beenakker, PRB 46, 12841 (1992); "
                   "Beenakker, Rev. Mod. Phys. 69, 731 (1997)",
-        relations={R1: 1 - T1},
-        ranges={E: (0, 1), Delta: (1, 2), T1: (0, 1)},
+        relations={R1: 1 - T1, s2: 1 - a2},
+        ranges={E: (0, 1), Delta: (1, 2), T1: (0, 1), a2: (0, 1)},
         parts={"andreev": Part(A_, A_E, "Andreev reflection probability below the gap"),
                "normal": Part(B_, B_E, "normal reflection probability below the gap"),
                "zero_bias": Part(G_NS / G_N, zero_bias, "the BTK ratio at zero bias"),
-               "beenakker": Part(G_NS, G_beenakker, "NS conductance of one channel of transmission T1 at E = 0")},
+               "beenakker": Part(G_NS, G_beenakker, "NS conductance of one channel of transmission T1 at E = 0"),
+               "above_gap": Part(G_NS / G_N, above, "the BTK ratio above the gap, a2 = (v0/u0)^2, s2 = 1 - a2")},
         facts=Facts(andreev_chi=A_chi, normal_chi=B_chi, normal_transmission=T_N,
-                    beenakker_single=Rhe_T, resonant=resonant),
+                    beenakker_single=Rhe_T, resonant=resonant, andreev_above=A_above, normal_above=B_above),
     )
 
 
@@ -170,14 +205,26 @@ def cross_check(der: Derivation) -> CheckReport:
                        "unitarity and |S_hh| = |S_ee|", worst, pts, 1e-12)
 
 
+def _numeric_above(z: float, x: float) -> float:
+    """G_NS/G_N of a numpy solve of the above-gap network at Z = z, E/Delta = x > 1."""
+    a = (x - math.sqrt(x * x - 1)) ** 2
+    M = network_smatrix(above_gap_network(delta_barrier(Z, 1)), {Z: z, a2: a, s2: 1 - a})
+    return (1 + abs(M[1, 0]) ** 2 - abs(M[0, 0]) ** 2) * (1 + z * z)
+
+
 def figure(der: Derivation) -> dict:
     f = evaluator(der.result)
-    x = np.linspace(0, 0.999, 400)
-    xp = np.linspace(0.05, 0.95, 10)
+    g = evaluator(der.parts["above_gap"].expr.subs(s2, 1 - a2).subs(a2, andreev_amplitude_squared()))
+    x = np.linspace(0, 0.999, 300)
+    xa = np.linspace(1.001, 3, 300)
+    xp = np.linspace(0.1, 2.9, 15)
     lines, points = [], []
     for z in (0.0, 0.5, 1.0, 3.0):
-        lines.append((rf"$Z={z}$", x, np.broadcast_to(f(Delta=1.0, E=x, Z=z), x.shape)))
-        points.append(("numpy network solve", xp, np.array([_numeric_ratio(z, v)[0] for v in xp])))
+        y = np.concatenate([np.broadcast_to(f(Delta=1.0, E=x, Z=z), x.shape),
+                            np.broadcast_to(g(Delta=1.0, E=xa, Z=z), xa.shape)])
+        lines.append((rf"$Z={z}$", np.concatenate([x, xa]), y))
+        points.append(("numpy network solve", xp, np.array(
+            [_numeric_ratio(z, v)[0] if v < 1 else _numeric_above(z, v) for v in xp])))
     return dict(xlabel=r"bias $eV/\Delta$", ylabel=r"$G_{NS}/G_N$",
-                title="NS interface below the gap (Blonder-Tinkham-Klapwijk)",
+                title="NS interface (Blonder-Tinkham-Klapwijk)",
                 lines=lines, points=points, paired=True, ylim=(0, 2.1), legend_loc="below")
