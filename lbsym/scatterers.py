@@ -325,7 +325,7 @@ def nambu_propagation(phase: sp.Expr, flux_phase: sp.Expr = 0) -> SMatrix:
     return SMatrix(M, ports)
 
 
-def andreev_transmitter(a2: sp.Expr | None = None) -> SMatrix:
+def andreev_transmitter(q: sp.Expr | None = None) -> SMatrix:
     """Ideal normal-superconductor interface above the gap (E > Delta).
 
     Ports ``("N", 0, None, e|h)`` on the normal side and ``("S", 0, None, e|h)``,
@@ -335,12 +335,12 @@ def andreev_transmitter(a2: sp.Expr | None = None) -> SMatrix:
 
         S = [[0, a, s, 0], [a, 0, 0, s], [s, 0, 0, -a], [0, s, -a, 0]],  s = sqrt(1 - a^2).
 
-    ``a2`` is a^2 (a positive symbol ``a2`` by default; with ``1 - a2`` declared as
-    the relation of its partner, as for a barrier).  Reference: Blonder, Tinkham,
+    ``q`` is a^2 (a positive symbol ``q`` by default); s^2 is the symbol ``p`` with
+    the relation p = 1 - q, as R = 1 - T for a barrier.  Reference: Blonder, Tinkham,
     Klapwijk, PRB 25, 4515 (1982); Beenakker, Rev. Mod. Phys. 69, 731 (1997).
     """
-    a2 = _sym("a2", positive=True) if a2 is None else sp.sympify(a2)
-    s2 = _sym("s2", positive=True)
+    a2 = _sym("q", positive=True) if q is None else sp.sympify(q)
+    s2 = _sym("p", positive=True)
     a, s = sp.sqrt(a2), sp.sqrt(s2)
     ranges = {a2: (0, 1)} if isinstance(a2, sp.Symbol) else {}
     return SMatrix([[0, a, s, 0], [a, 0, 0, s], [s, 0, 0, -a], [0, s, -a, 0]],

@@ -31,7 +31,7 @@ phi = sp.Symbol("phi", real=True)
 T1, R1 = sp.symbols("T1 R1", positive=True)
 A_, B_ = sp.symbols("A B", positive=True)
 G_NS, G_N = sp.symbols("G_NS G_N", positive=True)
-a2, s2 = sp.symbols("a2 s2", positive=True)  # a = v0/u0 above the gap, s2 = 1 - a2
+a2, s2 = sp.symbols("q p", positive=True)  # q = (v0/u0)^2 above the gap, p = 1 - q
 
 
 def ns_network(normal) -> Network:
@@ -95,7 +95,7 @@ class Facts:
     beenakker_single: sp.Expr
     #: R_he at E = 0 behind a double barrier (resonant Andreev reflection)
     resonant: sp.Expr
-    #: Andreev and normal reflection above the gap, in a2 = (v0/u0)^2 (s2 = 1 - a2)
+    #: Andreev and normal reflection above the gap, in q = (v0/u0)^2 (p = 1 - q)
     andreev_above: sp.Expr
     normal_above: sp.Expr
 
@@ -137,8 +137,8 @@ def build() -> Derivation:
             SymbolInfo(chi, "Andreev phase arccos(E/Delta)", "0 < chi <= pi/2"),
             SymbolInfo(T1, "transmission probability of a general barrier", "0 < T1 < 1"),
             SymbolInfo(R1, "reflection probability of that barrier", "R1 = 1 - T1"),
-            SymbolInfo(a2, "(v0/u0)^2 = ((E - sqrt(E^2 - Delta^2))/Delta)^2 above the gap", "0 < a2 < 1"),
-            SymbolInfo(s2, "1 - a2", "s2 = 1 - a2"),
+            SymbolInfo(a2, "(v0/u0)^2 = ((E - sqrt(E^2 - Delta^2))/Delta)^2 above the gap", "0 < q < 1"),
+            SymbolInfo(s2, "1 - q", "p = 1 - q"),
         ),
         steps=(
             Step("In Nambu space a normal scatterer carries electrons with S and holes with S^*; the "
@@ -173,7 +173,7 @@ def build() -> Derivation:
                "normal": Part(B_, B_E, "normal reflection probability below the gap"),
                "zero_bias": Part(G_NS / G_N, zero_bias, "the BTK ratio at zero bias"),
                "beenakker": Part(G_NS, G_beenakker, "NS conductance of one channel of transmission T1 at E = 0"),
-               "above_gap": Part(G_NS / G_N, above, "the BTK ratio above the gap, a2 = (v0/u0)^2, s2 = 1 - a2")},
+               "above_gap": Part(G_NS / G_N, above, "the BTK ratio above the gap, q = (v0/u0)^2, p = 1 - q")},
         facts=Facts(andreev_chi=A_chi, normal_chi=B_chi, normal_transmission=T_N,
                     beenakker_single=Rhe_T, resonant=resonant, andreev_above=A_above, normal_above=B_above),
     )
@@ -207,8 +207,8 @@ def cross_check(der: Derivation) -> CheckReport:
 
 def _numeric_above(z: float, x: float) -> float:
     """G_NS/G_N of a numpy solve of the above-gap network at Z = z, E/Delta = x > 1."""
-    a = (x - math.sqrt(x * x - 1)) ** 2
-    M = network_smatrix(above_gap_network(delta_barrier(Z, 1)), {Z: z, a2: a, s2: 1 - a})
+    q = (x - math.sqrt(x * x - 1)) ** 2
+    M = network_smatrix(above_gap_network(delta_barrier(Z, 1)), {Z: z, a2: q, s2: 1 - q})
     return (1 + abs(M[1, 0]) ** 2 - abs(M[0, 0]) ** 2) * (1 + z * z)
 
 
