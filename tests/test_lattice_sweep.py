@@ -68,3 +68,28 @@ def test_sweep_bad_input():
         disorder_ensemble(build_sample, 0, -1.0)
     with pytest.raises(LatticeError, match="chunksize"):
         energy_sweep(s, [-1.0], chunksize=0)
+
+
+class _DyingExecutor:
+    """A concurrent.futures-like executor whose second chunk fails in the worker."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.inner, self.count = ThreadPoolExecutor(1), 0
+
+    def submit(self, fn, *args):
+        self.count += 1
+        if self.count == 2:
+            def lost(*a):
+                raise ConnectionError("worker lost")
+            return self.inner.submit(lost)
+        return self.inner.submit(fn, *args)
+
+
+def test_failing_executor_gives_a_clear_error_and_no_partial_result():
+    from lbsym.lattice.sweep import EnsembleError
+
+    with pytest.raises(EnsembleError, match=r"disorder ensemble incomplete: \d of 6 .*ConnectionError: worker lost"):
+        disorder_ensemble(build_sample, 6, -1.1, seed=1, quantity=Transmission(), executor=_DyingExecutor(),
+                          chunksize=2)
