@@ -43,7 +43,7 @@ from .errors import ParameterError
 __all__ = [
     "haar_unitary", "circular_ensemble", "symplectic_unit", "transmission_eigenvalues",
     "cavity_sample", "cavity_ensemble", "EnsembleStats", "series_chain", "chain_sample",
-    "chain_ensemble",
+    "chain_ensemble", "circular_ensemble_batch", "transmission_eigenvalues_batch",
 ]
 
 BETAS = (1, 2, 4)
@@ -95,6 +95,41 @@ def circular_ensemble(N: int, beta: int, rng: Any = None) -> np.ndarray:
     U = haar_unitary(2 * N, rng)
     Z = symplectic_unit(N)
     return U @ Z @ U.T @ Z.T
+
+
+def circular_ensemble_batch(N: int, beta: int, size: int, rng: Any = None) -> np.ndarray:
+    """``size`` S-matrices of the circular ensemble beta at once, shape (size, d, d)
+    (batched QR: for large Monte-Carlo averages drawn from one generator)."""
+    N = _check_channels("N", N)
+    beta = _check_beta(beta)
+    size = _check_channels("size", size)
+    rng = _rng(rng)
+    dim = 2 * N if beta == 4 else N
+    z = (rng.standard_normal((size, dim, dim)) + 1j * rng.standard_normal((size, dim, dim))) / np.sqrt(2)
+    q, r = np.linalg.qr(z)
+    diag = np.diagonal(r, axis1=-2, axis2=-1)
+    U = q * (diag / np.abs(diag))[:, None, :]
+    if beta == 2:
+        return U
+    UT = np.swapaxes(U, -1, -2)
+    if beta == 1:
+        return U @ UT
+    Z = symplectic_unit(N)
+    return U @ Z @ UT @ Z.T
+
+
+def transmission_eigenvalues_batch(S: np.ndarray, N1: int, beta: int = 2) -> np.ndarray:
+    """:func:`transmission_eigenvalues` of a stack of S-matrices, shape (size, N1)."""
+    beta = _check_beta(beta)
+    k = 2 if beta == 4 else 1
+    n1 = k * _check_channels("N1", N1)
+    S = np.asarray(S)
+    if S.ndim != 3 or S.shape[1] != S.shape[2] or S.shape[1] <= n1:
+        raise ParameterError(f"transmission_eigenvalues_batch: expected a stack of square S with more than "
+                             f"{n1} ports, got shape {S.shape}")
+    t = S[:, n1:, :n1]
+    ev = np.clip(np.linalg.eigvalsh(np.swapaxes(t.conj(), -1, -2) @ t), 0.0, 1.0)
+    return ev[:, ::2] if k == 2 else ev
 
 
 def transmission_eigenvalues(S: np.ndarray, N1: int, beta: int = 2) -> np.ndarray:
