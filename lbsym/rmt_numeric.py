@@ -240,10 +240,11 @@ def series_chain(smatrices: Sequence[np.ndarray], M: int) -> np.ndarray:
     from .numeric import network_smatrix
 
     k = len(smatrices)
-    net = _network_cache(k, M)
-    values = {f"S{c}_{i}_{j}": complex(S[i, j]) for c, S in enumerate(smatrices)
-              for i in range(2 * M) for j in range(2 * M)}
-    return network_smatrix(net, values)
+    net, names = _network_cache(k, M)
+    flat = np.concatenate([np.asarray(S, dtype=complex).reshape(-1) for S in smatrices])
+    if flat.size != len(names):
+        raise ParameterError(f"series_chain: expected {k} matrices of size {2 * M} x {2 * M}")
+    return network_smatrix(net, dict(zip(names, flat.tolist())))
 
 
 _NETS: dict = {}
@@ -252,7 +253,8 @@ _NETS: dict = {}
 def _network_cache(k: int, M: int):
     key = (k, M)
     if key not in _NETS:
-        _NETS[key] = _cavity_network(k, M)
+        names = [f"S{c}_{i}_{j}" for c in range(k) for i in range(2 * M) for j in range(2 * M)]
+        _NETS[key] = (_cavity_network(k, M), names)
     return _NETS[key]
 
 
