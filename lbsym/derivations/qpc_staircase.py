@@ -18,12 +18,13 @@ from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
 
-E = sp.Symbol("E", real=True)
+E = sp.Symbol("E_F", real=True)  # not "E": parsers read that as Euler's number
 V0 = sp.Symbol("V0", real=True)
 wx = sp.Symbol("hbar_omega_x", positive=True)
 wy = sp.Symbol("hbar_omega_y", positive=True)
 EZ = sp.Symbol("E_Z", nonnegative=True)
-n = sp.Symbol("n", integer=True, nonnegative=True)
+n = sp.Symbol("n", integer=True, positive=True)
+Nch = sp.Symbol("N", integer=True, positive=True)
 G = sp.Symbol("G", positive=True)
 T = sp.Symbol("T", positive=True)
 eps = sp.Symbol("epsilon", real=True)
@@ -46,11 +47,13 @@ def _barrier_transmission() -> tuple[sp.Expr, list]:
     return Teps, steps
 
 
-def truncated(expr: sp.Expr, top: int = 40) -> sp.Expr:
-    """The channel sums of ``expr`` up to n = ``top`` (channels far above E are closed to
-    exp(-2 pi (top hbar w_y)/hbar w_x)), summed out."""
+def truncated(expr: sp.Expr, channels: int = 41) -> sp.Expr:
+    """``expr`` with N = ``channels`` transverse channels, the channel sums written out
+    (channels far above E are closed to exp(-2 pi (E_n - E)/hbar w_x))."""
+    expr = expr.subs(Nch, channels)
     return expr.replace(lambda a: isinstance(a, sp.Sum),
-                        lambda a: sp.Add(*[a.function.subs(a.limits[0][0], j) for j in range(top + 1)]))
+                        lambda a: sp.Add(*[a.function.subs(a.limits[0][0], j)
+                                           for j in range(int(a.limits[0][1]), int(a.limits[0][2]) + 1)]))
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,12 @@ class Facts:
 @register("qpc-staircase", "Quantum point contact: saddle-point staircase and its Zeeman splitting")
 def build() -> Derivation:
     Teps, bsteps = _barrier_transmission()
-    threshold = V0 + wy * (n + sp.Rational(1, 2))
+    threshold = V0 + wy * (n - sp.Rational(1, 2))
     Tn = Teps.subs(eps, (E - threshold) / wx)
-    result = 2 * e**2 / h * sp.Sum(Tn, (n, 0, sp.oo))
+    result = 2 * e**2 / h * sp.Sum(Tn, (n, 1, Nch))
     sigma = sp.Symbol("sigma")
     Tns = Teps.subs(eps, (E - threshold - sigma * EZ / 2) / wx)
-    zeeman = e**2 / h * sp.Sum(Tns.subs(sigma, 1) + Tns.subs(sigma, -1), (n, 0, sp.oo))
+    zeeman = e**2 / h * sp.Sum(Tns.subs(sigma, 1) + Tns.subs(sigma, -1), (n, 1, Nch))
     # step shape: 10-90 % width and slope at threshold
     e10 = sp.solve(sp.Eq(Teps, sp.Rational(1, 10)), eps)[0]
     e90 = sp.solve(sp.Eq(Teps, sp.Rational(9, 10)), eps)[0]
@@ -93,8 +96,8 @@ def build() -> Derivation:
                                                                              1 - sp.tanh(u) ** 2), 0), u)
     infl = [r for r in infl if r.is_positive]
     crit = sp.simplify(2 * infl[0] / sp.pi * wx)
-    textbook = 2 * e**2 / h * sp.Sum(1 / (1 + sp.exp(-2 * sp.pi * (E - V0 - wy * (n + sp.Rational(1, 2))) / wx)),
-                                     (n, 0, sp.oo))
+    textbook = 2 * e**2 / h * sp.Sum(1 / (1 + sp.exp(-2 * sp.pi * (E - V0 - wy * (n - sp.Rational(1, 2))) / wx)),
+                                     (n, 1, Nch))
     return Derivation(
         topic="Quantum point contacts",
         symbols=(
@@ -104,22 +107,24 @@ def build() -> Derivation:
             SymbolInfo(wx, "hbar omega_x: curvature of the barrier along the contact", "> 0"),
             SymbolInfo(wy, "hbar omega_y: transverse confinement (subband spacing)", "> 0"),
             SymbolInfo(EZ, "Zeeman splitting g mu_B B", ">= 0"),
-            SymbolInfo(n, "transverse channel index", "n = 0, 1, 2, ..."),
+            SymbolInfo(n, "transverse channel index", "n = 1, 2, ..., N"),
+            SymbolInfo(Nch, "number of transverse channels (those of the leads; channels far above "
+                       "E are closed to exp(-2 pi (E_n - E)/hbar w_x))", "positive integer"),
             SymbolInfo(e, "elementary charge", "e > 0"),
             SymbolInfo(h, "Planck constant", "h > 0"),
         ),
         steps=(
             *bsteps,
-            Step("The saddle separates: channel n (transverse oscillator level hbar w_y (n + 1/2)) sees a "
+            Step("The saddle separates: channel n (transverse oscillator level hbar w_y (n - 1/2), n = 1, 2, ...) sees a "
                  "parabolic barrier of top V0 + hbar w_y (n + 1/2), so", sp.Eq(sp.Symbol("T_n"), Tn)),
             Step("Landauer with spin degeneracy, G0 = 2e^2/h per channel:", sp.Eq(G, result)),
-            Step("Steps at E_n = V0 + hbar w_y (n + 1/2), hbar w_y apart; 10-90 % width of a step:", width),
+            Step("Steps at E_n = V0 + hbar w_y (n - 1/2), hbar w_y apart; 10-90 % width of a step:", width),
             Step("slope of a step at its threshold, dT_n/dE =", slope),
             Step("plateaus are flat when w_y/w_x is large: midway between two thresholds dG/dE =",
                  mid_slope),
             Step("A Zeeman energy splits each channel into two spin channels at E_n +- E_Z/2:",
                  sp.Eq(G, zeeman)),
-            Step("odd plateaus (e^2/h (2n + 1)) appear when the two spin steps separate past the "
+            Step("odd plateaus ((2n - 1) e^2/h) appear when the two spin steps separate past the "
                  "inflection points of T'(eps): E_Z >", crit),
         ),
         lhs=G,
@@ -183,9 +188,9 @@ def cross_check(der: Derivation) -> CheckReport:
             Tnum = 1.0 if x > 4 else 0.0 if x < -4 else parabolic_T_numeric(x)
             tot += Tnum
             if abs(x) <= 4:
-                worst = max(worst, abs(float(Tn(E=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b, n=nn)) - Tnum))
+                worst = max(worst, abs(float(Tn(E_F=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b, n=nn + 1)) - Tnum))
                 pts += 1
-        worst = max(worst, abs(float(Gf(E=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b)) - 2 * tot))
+        worst = max(worst, abs(float(Gf(E_F=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b)) - 2 * tot))
         pts += 1
     return CheckReport("scipy DOP853 integration of the Schrödinger equation through the parabolic barrier "
                        "(flat beyond 25 oscillator lengths), per channel and G summed over channels",
@@ -224,7 +229,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 
     Mapping: E = E_lattice + 4t (band bottom), m = 1/2t; the device's barrier curvature
     includes its window's V0 pi^2/(2a^2).  Tolerance per point: 0.005 (e^2/h) plus twice
-    sum_n |dG_n/dE| dE_n, where dE_n = (hbar w_y)^2 (2n^2 + 2n + 1)/(64 t) is the first-order
+    sum_n |dG_n/dE| dE_n, where dE_n = (hbar w_y)^2 (2j^2 + 2j + 1)/(64 t) (oscillator level j = n - 1) is the first-order
     shift of the lattice's transverse levels by the cosine band's -t k^4/12 (the steps move
     down by it); the error is reported in units of that tolerance (kind "ratio").
     """
@@ -240,7 +245,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     Ec = np.linspace(0.0, 0.6, 13) + _V0
     Glat = np.array([s.smatrix(float(x - 4)).transmission(1, 0) for x in Ec])
     # a spinless lattice gives e^2/h per channel, the derived G (e = h = 1) 2 per channel
-    closed = np.asarray(Gf(E=Ec, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY), dtype=float) / 2
+    closed = np.asarray(Gf(E_F=Ec, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY), dtype=float) / 2
     worst = max(worst, float(np.max(np.abs(Glat - closed) / _tolerances(Ec, wxe, shifts))))
     pts += len(Ec)
     # spinful, Zeeman: zeeman * sigma_z shifts spin sigma by sigma Ez: E_Z = 2 Ez
@@ -248,7 +253,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     sz = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY, norbs=2, zeeman=Ez)
     Ecz = np.array([0.06, 0.09, 0.13, 0.17, 0.21, 0.24, 0.28, 0.32]) + _V0
     Glz = np.array([sz.smatrix(float(x - 4)).transmission(1, 0) for x in Ecz])
-    cz = np.asarray(Gz(E=Ecz, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez), dtype=float)
+    cz = np.asarray(Gz(E_F=Ecz, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez), dtype=float)
     zshifts = [(thr + sg * Ez, dE) for thr, dE in shifts for sg in (-1, 1)]
     worst = max(worst, float(np.max(np.abs(Glz - cz) / _tolerances(Ecz, wxe, zshifts))))
     pts += len(Ecz)
@@ -277,8 +282,8 @@ def figure(der: Derivation) -> dict:
     return dict(
         xlabel=r"$E - V_0$ (hopping $t$)", ylabel=r"$G$ ($e^2/h$)",
         title=r"Saddle-point QPC: $\hbar\omega_y/\hbar\omega_x \approx 1.8$",
-        lines=[("closed form", x, np.asarray(Gf(E=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY))),
+        lines=[("closed form", x, np.asarray(Gf(E_F=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY))),
                (r"closed form, Zeeman $E_Z = 0.075t$",
-                x, np.asarray(Gz(E=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez)))],
+                x, np.asarray(Gz(E_F=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez)))],
         points=[("lattice (spinless, x2 for spin)", xp, 2 * Gp), ("lattice (spinful, Zeeman)", xz, Gzp)],
         paired=True)
