@@ -176,13 +176,13 @@ def figure(der: Derivation) -> dict:
     f = evaluator(der.result.subs(units))
     g = evaluator(der.parts["antilocalization"].expr.subs(units))
     chain = evaluator(der.parts["chain"].expr.subs(units))
-    Ms = np.arange(1, 9)
-    mc = {b: [_mc_G(int(m), int(m), b, 4000, seed=7 * int(m) + b) for m in Ms] for b in (1, 2, 4)}
+    Ms = np.arange(1, 7)
+    mc = {b: [_mc_G(int(m), int(m), b, 3000, seed=7 * int(m) + b) for m in Ms] for b in (1, 2, 4)}
     wl = np.array([mc[1][i][0] - mc[2][i][0] for i in range(len(Ms))])
     al = np.array([mc[4][i][0] - mc[2][i][0] for i in range(len(Ms))])
     wl_e = np.array([np.hypot(mc[1][i][1], mc[2][i][1]) for i in range(len(Ms))])
     al_e = np.array([np.hypot(mc[4][i][1], mc[2][i][1]) for i in range(len(Ms))])
-    x = np.linspace(1, 8, 200)
+    x = np.linspace(1, 6, 200)
     a = dict(xlabel=r"channels per lead $N_1 = N_2$", ylabel=r"$\delta G$ ($e^2/h$)",
              title="(a) chaotic cavity: exact Weingarten averages",
              lines=[(r"$\langle G\rangle_{\beta=1} - \langle G\rangle_{\beta=2}$", x, f(N1=x, N2=x)),
@@ -191,9 +191,9 @@ def figure(der: Derivation) -> dict:
              errors=[wl_e, al_e], paired=True,
              guides=[("large-N limits -1/4, +1/8", x, np.full_like(x, float(der.facts.limit_wl.subs(units)))),
                      ("large-N limits -1/4, +1/8", x, np.full_like(x, float(der.facts.limit_al.subs(units))))])
-    ks = np.arange(1, 9)
+    ks = np.linspace(1, 8, 200)
     b = dict(xlabel=r"cavities in series $k$", ylabel=r"$\delta G$ ($e^2/h$)",
              title=r"(b) chain of cavities, $N \to \infty$",
-             lines=[(r"$-\frac{1}{3}[1-(k+1)^{-2}]$", ks, chain(k=ks))],
+             lines=[(r"$-\frac{1}{3}[1-(k+1)^{-2}]$ (continued between integers k)", ks, chain(k=ks))],
              points=[], guides=[("diffusive wire -1/3", ks, np.full(len(ks), float(der.facts.wire.subs(units))))])
     return dict(title="Weak localization", panels=[a, b], grid=(1, 2), figsize=(11, 4.4))

@@ -540,38 +540,3 @@ def hall_bar(
     for cell, T in specs:
         _attach_square_lead(b, cell, T, t, A, field, field_everywhere)
     return b.finalized() if finalize else b
-
-
-def cavity(
-    W: int,
-    L: int,
-    lead_width: int,
-    *,
-    disorder: float = 0.0,
-    seed: Any = None,
-    field: Any = None,
-    t: float = 1.0,
-    finalize: bool = True,
-) -> System | Builder:
-    """A W x L box (a quantum dot) with two narrow leads ``lead_width`` sites wide.
-
-    Sites ``(x, y)``, ``0 <= x < L``, ``0 <= y < W``.  Lead 0 is attached to the
-    left edge at ``0 <= y < lead_width`` (extends to x < 0), lead 1 to the right
-    edge at ``W - lead_width <= y < W`` (offset corners: no direct path).
-    ``disorder``: Anderson disorder in the box (uniform in [-U/2, U/2], drawn
-    row-major over (x, y) with ``default_rng(seed)``), which makes the dot
-    chaotic; ``field``: flux per plaquette (Phi0) in the box and the leads,
-    Landau gauge ``A = (-B y, 0)``.
-    """
-    W = _check_int("W", W, 1)
-    L = _check_int("L", L, 1)
-    w = _check_int("lead_width", lead_width, 1)
-    if w > W:
-        raise LatticeError(f"cavity: expected lead_width <= W, got {w} > {W}")
-    A = None if field is None else Gauge(field, "x")
-    b = Builder(1, vector_potential=A)
-    rnd = _disorder(W * L, float(disorder), seed).reshape(L, W)
-    _fill_square(b, ((x, y) for x in range(L) for y in range(W)), lambda s: float(rnd[s[0], s[1]]), t)
-    b.attach_lead(square_lead([(0, y) for y in range(w)], (-1, 0), t=t, vector_potential=A))
-    b.attach_lead(square_lead([(L - 1, y) for y in range(W - w, W)], (1, 0), t=t, vector_potential=A))
-    return b.finalized() if finalize else b
