@@ -142,7 +142,7 @@ def weingarten(mu: tuple[int, ...], dim: sp.Expr = d) -> sp.Expr:
     """The unitary Weingarten function Wg(sigma, d) at a permutation of cycle type ``mu``.
 
     >>> weingarten((1, 1)), weingarten((2,))
-    (1/(d**2 - 1), -1/(d*(d**2 - 1)))
+    (1/((d - 1)*(d + 1)), -1/(d*(d - 1)*(d + 1)))
     """
     n = sum(mu)
     total = sp.Integer(0)

@@ -93,3 +93,27 @@ def test_failing_executor_gives_a_clear_error_and_no_partial_result():
     with pytest.raises(EnsembleError, match=r"disorder ensemble incomplete: \d of 6 .*ConnectionError: worker lost"):
         disorder_ensemble(build_sample, 6, -1.1, seed=1, quantity=Transmission(), executor=_DyingExecutor(),
                           chunksize=2)
+
+
+def _uniform(rng, scale):
+    return scale * rng.random()
+
+
+def test_sample_ensemble_seeding_does_not_depend_on_chunks_and_errors_are_reported():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lbsym.lattice.sweep import mean_and_error, sample_ensemble
+
+    ref = sample_ensemble(_uniform, 13, args=(2.0,), seed=3)
+
+    @settings(max_examples=15, deadline=None)
+    @given(chunk=st.integers(1, 14))
+    def same(chunk):
+        assert sample_ensemble(_uniform, 13, args=(2.0,), seed=3, chunksize=chunk) == ref
+
+    same()
+    m, se = mean_and_error(disorder_ensemble(build_sample, 5, [-1.1, 0.3], seed=2, quantity=Transmission()))
+    assert m.shape == se.shape == (2,) and np.all(se > 0)
+    with pytest.raises(LatticeError, match="at least 2 samples"):
+        mean_and_error([1.0])

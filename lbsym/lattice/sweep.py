@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .system import System
 
 __all__ = ["energy_sweep", "parameter_sweep", "disorder_ensemble", "sample_ensemble", "spawn_seeds",
-           "Transmission", "EnsembleError"]
+           "mean_and_error", "Transmission", "EnsembleError"]
 
 
 class EnsembleError(LatticeError):
@@ -297,3 +297,24 @@ def sample_ensemble(
     seeds = spawn_seeds(seed, int(n_samples))
     return _execute(_run_fn, lambda ch: (fn, seeds[ch.start:ch.stop], tuple(args)), int(n_samples),
                     executor, chunksize, progress, "ensemble", stream)
+
+
+def mean_and_error(samples: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over samples (axis 0) and its standard error ``std(ddof=1)/sqrt(n)``.
+
+    ``samples``: the list an ensemble returned (numbers, or one list per sample).
+
+    Examples
+    --------
+    >>> m, se = mean_and_error([1.0, 2.0, 3.0])
+    >>> float(m), round(float(se), 6)
+    (2.0, 0.57735)
+    """
+    try:
+        x = np.asarray(samples, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise LatticeError(f"mean_and_error: expected numbers (one row per sample), got {type(samples).__name__}") \
+            from exc
+    if x.ndim == 0 or x.shape[0] < 2:
+        raise LatticeError(f"mean_and_error: a standard error needs at least 2 samples, got {x.shape[:1] or 0}")
+    return x.mean(axis=0), x.std(axis=0, ddof=1) / np.sqrt(x.shape[0])
