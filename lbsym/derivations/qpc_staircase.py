@@ -225,7 +225,8 @@ def _tolerances(Ec: np.ndarray, wxe: float, shifts: list[float]) -> np.ndarray:
 @_quiet
 def lattice_check(der: Derivation) -> CheckReport:
     """``lattice.qpc`` (W = 31, L = 161, t = 1, hbar w_x = 0.08, hbar w_y = 0.15, V0 = 0.25),
-    spinless and spinful with a Zeeman term: G against the derived staircases.
+    spinless and spinful with a Zeeman term: G against the derived staircases, and the
+    spinless lattice's transmission eigenvalues (descending) against T_1..T_4.
 
     Mapping: E = E_lattice + 4t (band bottom), m = 1/2t; the device's barrier curvature
     includes its window's V0 pi^2/(2a^2).  Tolerance per point: 0.005 (e^2/h) plus twice
@@ -243,11 +244,22 @@ def lattice_check(der: Derivation) -> CheckReport:
     worst, pts = 0.0, 0
     s = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY)
     Ec = np.linspace(0.0, 0.6, 13) + _V0
-    Glat = np.array([s.smatrix(float(x - 4)).transmission(1, 0) for x in Ec])
+    smats = [s.smatrix(float(x - 4)) for x in Ec]
+    Glat = np.array([S.transmission(1, 0) for S in smats])
     # a spinless lattice gives e^2/h per channel, the derived G (e = h = 1) 2 per channel
     closed = np.asarray(Gf(E_F=Ec, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY), dtype=float) / 2
     worst = max(worst, float(np.max(np.abs(Glat - closed) / _tolerances(Ec, wxe, shifts))))
     pts += len(Ec)
+    # per channel: the lattice's transmission eigenvalues (descending) against T_n, n = 1..4
+    Tn = evaluator(der.parts["T_n"].expr)
+    for x, S in zip(Ec, smats):
+        ev = np.sort(np.asarray(S.transmission_eigenvalues(1, 0), dtype=float))[::-1]
+        ev = np.concatenate([ev, np.zeros(4)])[:4]
+        for j in range(4):
+            Tc = float(Tn(E_F=x, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, n=j + 1))
+            tol = _tolerances(np.array([x]), wxe, [shifts[j]])[0]
+            worst = max(worst, abs(ev[j] - Tc) / tol)
+            pts += 1
     # spinful, Zeeman: zeeman * sigma_z shifts spin sigma by sigma Ez: E_Z = 2 Ez
     Ez = 0.0375
     sz = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY, norbs=2, zeeman=Ez)
@@ -259,7 +271,8 @@ def lattice_check(der: Derivation) -> CheckReport:
     pts += len(Ecz)
     return CheckReport(
         "lattice.qpc(31, 161), hbar w_x = 0.08 t, hbar w_y = 0.15 t, V0 = 0.25 t: G over 0..0.6 t above "
-        "V0 (spinless) and with a Zeeman splitting E_Z = 0.075 t (spinful), in units of the "
+        "V0 (spinless, G and T_1..T_4 vs the transmission eigenvalues) and with a Zeeman splitting "
+        "E_Z = 0.075 t (spinful), in units of the "
         "discretization tolerance 0.005 + 2 sum_n |dG_n/dE| (hbar w_y)^2 (2n^2+2n+1)/64t",
         worst, pts, 1.0, kind="ratio")
 
