@@ -236,3 +236,16 @@ def test_bad_input_and_failing_executors():
         sample_ensemble(_boom, 4, args=(1,))
     with ThreadPoolExecutor(2) as ex, pytest.raises(EnsembleError, match="ZeroDivisionError"):
         sample_ensemble(_boom, 4, args=(1,), executor=ex)
+
+
+def test_weingarten_s4_and_haar_moments():
+    from lbsym.rmt import haar_moment
+
+    d = sp.Symbol("d", positive=True, integer=True)
+    wg = (d**4 - 8 * d**2 + 6) / (d**2 * (d**2 - 1) * (d**2 - 4) * (d**2 - 9))
+    assert sp.cancel(weingarten((1, 1, 1, 1)) - wg) == 0
+    # <|U_11|^4> = 2/(d(d+1)), <|U_11 U_22|^2> = 1/(d^2 - 1) (indices in one-element domains)
+    a, b = ("a", "A"), ("b", "B")
+    m4 = haar_moment([a, a], [a, a], [a, a], [a, a], {"A": 1, "B": 1}, d)
+    m22 = haar_moment([a, b], [a, b], [a, b], [a, b], {"A": 1, "B": 1}, d)
+    assert sp.cancel(m4 - 2 / (d * (d + 1))) == 0 and sp.cancel(m22 - 1 / (d**2 - 1)) == 0
