@@ -117,3 +117,12 @@ def test_sample_ensemble_seeding_does_not_depend_on_chunks_and_errors_are_report
     assert m.shape == se.shape == (2,) and np.all(se > 0)
     with pytest.raises(LatticeError, match="at least 2 samples"):
         mean_and_error([1.0])
+
+
+def test_qpc_systems_pickle_for_process_pools_and_dask():
+    import pickle
+
+    s = shapes.qpc(9, 15, v0=0.1, omega_x=0.3, omega_y=0.5, norbs=2, zeeman="Ez")
+    back = pickle.loads(pickle.dumps(s))
+    a = s.smatrix(-3.3, {"Ez": 0.02}).transmission(1, 0)
+    assert back.smatrix(-3.3, {"Ez": 0.02}).transmission(1, 0) == a
