@@ -31,21 +31,22 @@ def test_numeric_barrier_route():
 
 
 def test_plateaus_quantized_and_odd_plateaus_appear(d):
-    e_, h_ = sp.Symbol("e", positive=True), sp.Symbol("h", positive=True)
-    G = evaluator(truncated(d.result).subs({e_: 1, h_: 1}))
-    Gz = evaluator(truncated(d.parts["zeeman"].expr).subs({e_: 1, h_: 1}))
+    from lbsym.derivations.qpc_staircase import UNITS
+
+    G = evaluator(truncated(d.result).subs(UNITS))
+    Gz = evaluator(truncated(d.parts["zeeman"].expr).subs(UNITS))
     with np.errstate(over="ignore"):
         # midway between thresholds G = 2(n + 1) e^2/h up to exp(-pi w_y / w_x)
         for n in range(4):
-            g = G(E_F=n + 1.0, V0=0.0, hbar_omega_x=0.2, hbar_omega_y=1.0)
+            g = G(E_F=n + 1.0, V0=0.0, omega_x=0.2, omega_y=1.0)
             assert abs(g - 2 * (n + 1)) < 4 * np.exp(-np.pi * 1.0 / 0.2)
         # the odd plateau: d^2/dE^2 of dG/dE midway between the spin steps changes sign at E_Z,c
         c = d.facts.zeeman_critical_float
         for ez, sign in ((0.9 * c, -1), (1.1 * c, 1)):
             x = np.array([-1e-3, 0.0, 1e-3]) + 25.0  # the n = 0 threshold V0 + w_y/2
-            g = Gz(E_F=x, V0=0.0, hbar_omega_x=1.0, hbar_omega_y=50.0, E_Z=ez)
+            g = Gz(E_F=x, V0=0.0, omega_x=1.0, omega_y=50.0, E_Z=ez)
             slope_curv = np.diff(g, 2)  # ~ d^2G/dE^2 at the midpoint (0 by symmetry) ...
             x4 = np.array([-2e-2, -1e-2, 0.0, 1e-2, 2e-2]) + 25.0
-            g4 = Gz(E_F=x4, V0=0.0, hbar_omega_x=1.0, hbar_omega_y=50.0, E_Z=ez)
+            g4 = Gz(E_F=x4, V0=0.0, omega_x=1.0, omega_y=50.0, E_Z=ez)
             third = g4[4] - 2 * g4[3] + 2 * g4[1] - g4[0]  # ~ d^3G/dE^3: > 0 means a minimum of dG/dE
             assert np.sign(third) == sign and abs(slope_curv[0]) < 1e-9

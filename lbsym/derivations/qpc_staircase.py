@@ -1,8 +1,10 @@
 """qpc-staircase: Büttiker's saddle-point contact, 2e^2/h steps, Zeeman splitting (seed 1162374).
 
 Conventions: V(x, y) = V0 - m w_x^2 x^2/2 + m w_y^2 y^2/2 (Büttiker, PRB 41, 7906
-(1990)); energies E, V0, hbar w_x, hbar w_y, E_Z in one unit; G in units with
-e and h explicit, spin-degenerate channels carry G0 = 2e^2/h; a Zeeman energy
+(1990)); energies E_F, V0, omega_x = hbar w_x, omega_y = hbar w_y, E_Z in one unit
+(hbar = 1); G in terms of the symbol G_0 = 2e^2/h carried by a spin-degenerate
+channel (one symbol, so that LaTeX's e^{-2 pi eps} cannot be read as the charge e
+to a power); a Zeeman energy
 shifts spin sigma = +-1 by sigma E_Z/2 (splitting E_Z = g mu_B B).
 """
 
@@ -14,20 +16,23 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..constants import e, h
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
 
 E = sp.Symbol("E_F", real=True)  # not "E": parsers read that as Euler's number
 V0 = sp.Symbol("V0", real=True)
-wx = sp.Symbol("hbar_omega_x", positive=True)
-wy = sp.Symbol("hbar_omega_y", positive=True)
+wx = sp.Symbol("omega_x", positive=True)  # hbar omega_x as an energy (hbar = 1)
+wy = sp.Symbol("omega_y", positive=True)
 EZ = sp.Symbol("E_Z", nonnegative=True)
 n = sp.Symbol("n", integer=True, positive=True)
 Nch = sp.Symbol("N", integer=True, positive=True)
 G = sp.Symbol("G", positive=True)
 T = sp.Symbol("T", positive=True)
 eps = sp.Symbol("epsilon", real=True)
+#: the conductance quantum 2e^2/h as one symbol: a LaTeX reader would take the charge e in
+#: e^{-2 pi epsilon} for a variable, so the result keeps e only inside G_0
+G0 = sp.Symbol("G_0", positive=True)
+UNITS = {G0: 2}  # e = h = 1
 
 
 def _barrier_transmission() -> tuple[sp.Expr, list]:
@@ -74,10 +79,10 @@ def build() -> Derivation:
     Teps, bsteps = _barrier_transmission()
     threshold = V0 + wy * (n - sp.Rational(1, 2))
     Tn = Teps.subs(eps, (E - threshold) / wx)
-    result = 2 * e**2 / h * sp.Sum(Tn, (n, 1, Nch))
+    result = G0 * sp.Sum(Tn, (n, 1, Nch))
     sigma = sp.Symbol("sigma")
     Tns = Teps.subs(eps, (E - threshold - sigma * EZ / 2) / wx)
-    zeeman = e**2 / h * sp.Sum(Tns.subs(sigma, 1) + Tns.subs(sigma, -1), (n, 1, Nch))
+    zeeman = G0 / 2 * sp.Sum(Tns.subs(sigma, 1) + Tns.subs(sigma, -1), (n, 1, Nch))
     # step shape: 10-90 % width and slope at threshold
     e10 = sp.solve(sp.Eq(Teps, sp.Rational(1, 10)), eps)[0]
     e90 = sp.solve(sp.Eq(Teps, sp.Rational(9, 10)), eps)[0]
@@ -85,7 +90,7 @@ def build() -> Derivation:
     slope = sp.simplify(sp.diff(Teps, eps).subs(eps, 0) / wx)
     # plateau flatness: dG/dE midway between thresholds n and n + 1 (both neighbours' tails)
     Tp = sp.diff(Teps, eps)
-    mid_slope = sp.simplify(2 * e**2 / h * 2 * Tp.subs(eps, wy / (2 * wx)) / wx)
+    mid_slope = sp.simplify(G0 * 2 * Tp.subs(eps, wy / (2 * wx)) / wx)
     # odd plateaus: two spin steps E_Z apart show a plateau (a local minimum of dG/dE midway)
     # once each step's T'(eps) ~ sech^2(pi eps) is past its inflection point at the midpoint:
     # (sech^2 u)'' = 0 where sech^2 u = 2 tanh^2 u
@@ -96,7 +101,7 @@ def build() -> Derivation:
                                                                              1 - sp.tanh(u) ** 2), 0), u)
     infl = [r for r in infl if r.is_positive]
     crit = sp.simplify(2 * infl[0] / sp.pi * wx)
-    textbook = 2 * e**2 / h * sp.Sum(1 / (1 + sp.exp(-2 * sp.pi * (E - V0 - wy * (n - sp.Rational(1, 2))) / wx)),
+    textbook = G0 * sp.Sum(1 / (1 + sp.exp(-2 * sp.pi * (E - V0 - wy * (n - sp.Rational(1, 2))) / wx)),
                                      (n, 1, Nch))
     return Derivation(
         topic="Quantum point contacts",
@@ -104,20 +109,19 @@ def build() -> Derivation:
             SymbolInfo(G, "two-terminal conductance", "G > 0", unit="S"),
             SymbolInfo(E, "Fermi energy", "real"),
             SymbolInfo(V0, "saddle-point potential energy", "real"),
-            SymbolInfo(wx, "hbar omega_x: curvature of the barrier along the contact", "> 0"),
-            SymbolInfo(wy, "hbar omega_y: transverse confinement (subband spacing)", "> 0"),
+            SymbolInfo(wx, "hbar omega_x (an energy; hbar = 1): curvature of the barrier along the contact", "> 0"),
+            SymbolInfo(wy, "hbar omega_y (an energy; hbar = 1): transverse confinement, the subband spacing", "> 0"),
             SymbolInfo(EZ, "Zeeman splitting g mu_B B", ">= 0"),
             SymbolInfo(n, "transverse channel index", "n = 1, 2, ..., N"),
             SymbolInfo(Nch, "number of transverse channels (those of the leads; channels far above "
                        "E are closed to exp(-2 pi (E_n - E)/hbar w_x))", "positive integer"),
-            SymbolInfo(e, "elementary charge", "e > 0"),
-            SymbolInfo(h, "Planck constant", "h > 0"),
+            SymbolInfo(G0, "conductance quantum 2e^2/h (spin-degenerate channel)", "G_0 > 0", unit="S"),
         ),
         steps=(
             *bsteps,
             Step("The saddle separates: channel n (transverse oscillator level hbar w_y (n - 1/2), n = 1, 2, ...) sees a "
                  "parabolic barrier of top V0 + hbar w_y (n + 1/2), so", sp.Eq(sp.Symbol("T_n"), Tn)),
-            Step("Landauer with spin degeneracy, G0 = 2e^2/h per channel:", sp.Eq(G, result)),
+            Step("Landauer with spin degeneracy, G_0 = 2e^2/h per channel:", sp.Eq(G, result)),
             Step("Steps at E_n = V0 + hbar w_y (n - 1/2), hbar w_y apart; 10-90 % width of a step:", width),
             Step("slope of a step at its threshold, dT_n/dE =", slope),
             Step("plateaus are flat when w_y/w_x is large: midway between two thresholds dG/dE =",
@@ -179,7 +183,7 @@ def cross_check(der: Derivation) -> CheckReport:
     |x| = 25 oscillator lengths) vs the derived T_n and G; channels with |epsilon_n| > 4 are
     taken as closed/open (error < 1e-10).  Tolerance 2e-3: the kinks' reflection."""
     Tn = evaluator(der.parts["T_n"].expr)
-    Gf = evaluator(truncated(der.result).subs({e: 1, h: 1}))
+    Gf = evaluator(truncated(der.result).subs(UNITS))
     worst, pts = 0.0, 0
     for Ev, v0, a, b in [(0.3, 0.0, 0.2, 1.0), (1.7, 0.1, 0.5, 1.0), (2.9, -0.2, 0.3, 0.8)]:
         tot = 0.0
@@ -188,9 +192,9 @@ def cross_check(der: Derivation) -> CheckReport:
             Tnum = 1.0 if x > 4 else 0.0 if x < -4 else parabolic_T_numeric(x)
             tot += Tnum
             if abs(x) <= 4:
-                worst = max(worst, abs(float(Tn(E_F=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b, n=nn + 1)) - Tnum))
+                worst = max(worst, abs(float(Tn(E_F=Ev, V0=v0, omega_x=a, omega_y=b, n=nn + 1)) - Tnum))
                 pts += 1
-        worst = max(worst, abs(float(Gf(E_F=Ev, V0=v0, hbar_omega_x=a, hbar_omega_y=b)) - 2 * tot))
+        worst = max(worst, abs(float(Gf(E_F=Ev, V0=v0, omega_x=a, omega_y=b)) - 2 * tot))  # G_0 = 2
         pts += 1
     return CheckReport("scipy DOP853 integration of the Schrödinger equation through the parabolic barrier "
                        "(flat beyond 25 oscillator lengths), per channel and G summed over channels",
@@ -239,15 +243,15 @@ def lattice_check(der: Derivation) -> CheckReport:
     wxe, _ = _device_mapping()
     nmax = 8
     shifts = [(_V0 + _WY * (k + 0.5), _WY**2 * (2 * k * k + 2 * k + 1) / 64) for k in range(nmax)]
-    Gf = evaluator(truncated(der.result).subs({e: 1, h: 1}))
-    Gz = evaluator(truncated(der.parts["zeeman"].expr).subs({e: 1, h: 1}))
+    Gf = evaluator(truncated(der.result).subs(UNITS))
+    Gz = evaluator(truncated(der.parts["zeeman"].expr).subs(UNITS))
     worst, pts = 0.0, 0
     s = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY)
     Ec = np.linspace(0.0, 0.6, 13) + _V0
     smats = [s.smatrix(float(x - 4)) for x in Ec]
     Glat = np.array([S.transmission(1, 0) for S in smats])
     # a spinless lattice gives e^2/h per channel, the derived G (e = h = 1) 2 per channel
-    closed = np.asarray(Gf(E_F=Ec, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY), dtype=float) / 2
+    closed = np.asarray(Gf(E_F=Ec, V0=_V0, omega_x=wxe, omega_y=_WY), dtype=float) / 2
     worst = max(worst, float(np.max(np.abs(Glat - closed) / _tolerances(Ec, wxe, shifts))))
     pts += len(Ec)
     # per channel: the lattice's transmission eigenvalues (descending) against T_n, n = 1..4
@@ -256,7 +260,7 @@ def lattice_check(der: Derivation) -> CheckReport:
         ev = np.sort(np.asarray(S.transmission_eigenvalues(1, 0), dtype=float))[::-1]
         ev = np.concatenate([ev, np.zeros(4)])[:4]
         for j in range(4):
-            Tc = float(Tn(E_F=x, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, n=j + 1))
+            Tc = float(Tn(E_F=x, V0=_V0, omega_x=wxe, omega_y=_WY, n=j + 1))
             tol = _tolerances(np.array([x]), wxe, [shifts[j]])[0]
             worst = max(worst, abs(ev[j] - Tc) / tol)
             pts += 1
@@ -265,7 +269,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     sz = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY, norbs=2, zeeman=Ez)
     Ecz = np.array([0.06, 0.09, 0.13, 0.17, 0.21, 0.24, 0.28, 0.32]) + _V0
     Glz = np.array([sz.smatrix(float(x - 4)).transmission(1, 0) for x in Ecz])
-    cz = np.asarray(Gz(E_F=Ecz, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez), dtype=float)
+    cz = np.asarray(Gz(E_F=Ecz, V0=_V0, omega_x=wxe, omega_y=_WY, E_Z=2 * Ez), dtype=float)
     zshifts = [(thr + sg * Ez, dE) for thr, dE in shifts for sg in (-1, 1)]
     worst = max(worst, float(np.max(np.abs(Glz - cz) / _tolerances(Ecz, wxe, zshifts))))
     pts += len(Ecz)
@@ -282,8 +286,8 @@ def figure(der: Derivation) -> dict:
     from ..lattice import shapes
 
     wxe, _ = _device_mapping()
-    Gf = evaluator(truncated(der.result).subs({e: 1, h: 1}))
-    Gz = evaluator(truncated(der.parts["zeeman"].expr).subs({e: 1, h: 1}))
+    Gf = evaluator(truncated(der.result).subs(UNITS))
+    Gz = evaluator(truncated(der.parts["zeeman"].expr).subs(UNITS))
     x = np.linspace(0, 0.62, 300)
     xp = np.linspace(0.02, 0.6, 16)
     s = shapes.qpc(_W, _L, v0=_V0, omega_x=_WX, omega_y=_WY)
@@ -295,8 +299,8 @@ def figure(der: Derivation) -> dict:
     return dict(
         xlabel=r"$E - V_0$ (hopping $t$)", ylabel=r"$G$ ($e^2/h$)",
         title=r"Saddle-point QPC: $\hbar\omega_y/\hbar\omega_x \approx 1.8$",
-        lines=[("closed form", x, np.asarray(Gf(E_F=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY))),
+        lines=[("closed form", x, np.asarray(Gf(E_F=x + _V0, V0=_V0, omega_x=wxe, omega_y=_WY))),
                (r"closed form, Zeeman $E_Z = 0.075t$",
-                x, np.asarray(Gz(E_F=x + _V0, V0=_V0, hbar_omega_x=wxe, hbar_omega_y=_WY, E_Z=2 * Ez)))],
+                x, np.asarray(Gz(E_F=x + _V0, V0=_V0, omega_x=wxe, omega_y=_WY, E_Z=2 * Ez)))],
         points=[("lattice (spinless, x2 for spin)", xp, 2 * Gp), ("lattice (spinful, Zeeman)", xz, Gzp)],
         paired=True)
