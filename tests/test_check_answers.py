@@ -129,6 +129,13 @@ ANSWERS = [
     ("andreev-interface.zero_bias", "2(1 + Z^2)/(1 + 2 Z^2)^2", False, EQ, None),
     ("andreev-interface.zero_bias", "(1 + Z^2)/(1 + 2 Z^2)^2", False, NE, "factor"),
     ("andreev-interface.beenakker", "4 e^2/h T1^2/(2 - T1)^2", False, EQ, None),
+    # qpc-staircase, weak-localization
+    ("qpc-staircase.T_n", "1/(1 + exp(-2 pi (E_F - V0 - omega_y (n - 1/2))/omega_x))", False, EQ, None),
+    ("qpc-staircase.T_n", "1/(1 + exp(2 pi (E_F - V0 - omega_y (n - 1/2))/omega_x))", False, NE, None),
+    ("qpc-staircase.zeeman_critical", "omega_x log(2 + sqrt(3))/pi", False, EQ, None),
+    ("weak-localization", "-N1 N2 e^2/(h (N1+N2)(N1+N2+1))", False, EQ, None),
+    ("weak-localization", "-N1 N2 e^2/(h (N1+N2)^2)", False, NE, "term 1 is missing"),
+    ("weak-localization.chain", "-(e^2/h)(1/3)(1 - 1/(k+1)^2)", False, EQ, None),
 ]
 
 

@@ -68,3 +68,61 @@ def test_sweep_bad_input():
         disorder_ensemble(build_sample, 0, -1.0)
     with pytest.raises(LatticeError, match="chunksize"):
         energy_sweep(s, [-1.0], chunksize=0)
+
+
+class _DyingExecutor:
+    """A concurrent.futures-like executor whose second chunk fails in the worker."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.inner, self.count = ThreadPoolExecutor(1), 0
+
+    def submit(self, fn, *args):
+        self.count += 1
+        if self.count == 2:
+            def lost(*a):
+                raise ConnectionError("worker lost")
+            return self.inner.submit(lost)
+        return self.inner.submit(fn, *args)
+
+
+def test_failing_executor_gives_a_clear_error_and_no_partial_result():
+    from lbsym.lattice.sweep import EnsembleError
+
+    with pytest.raises(EnsembleError, match=r"disorder ensemble incomplete: \d of 6 .*ConnectionError: worker lost"):
+        disorder_ensemble(build_sample, 6, -1.1, seed=1, quantity=Transmission(), executor=_DyingExecutor(),
+                          chunksize=2)
+
+
+def _uniform(rng, scale):
+    return scale * rng.random()
+
+
+def test_sample_ensemble_seeding_does_not_depend_on_chunks_and_errors_are_reported():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lbsym.lattice.sweep import mean_and_error, sample_ensemble
+
+    ref = sample_ensemble(_uniform, 13, args=(2.0,), seed=3)
+
+    @settings(max_examples=15, deadline=None)
+    @given(chunk=st.integers(1, 14))
+    def same(chunk):
+        assert sample_ensemble(_uniform, 13, args=(2.0,), seed=3, chunksize=chunk) == ref
+
+    same()
+    m, se = mean_and_error(disorder_ensemble(build_sample, 5, [-1.1, 0.3], seed=2, quantity=Transmission()))
+    assert m.shape == se.shape == (2,) and np.all(se > 0)
+    with pytest.raises(LatticeError, match="at least 2 samples"):
+        mean_and_error([1.0])
+
+
+def test_qpc_systems_pickle_for_process_pools_and_dask():
+    import pickle
+
+    s = shapes.qpc(9, 15, v0=0.1, omega_x=0.3, omega_y=0.5, norbs=2, zeeman="Ez")
+    back = pickle.loads(pickle.dumps(s))
+    a = s.smatrix(-3.3, {"Ez": 0.02}).transmission(1, 0)
+    assert back.smatrix(-3.3, {"Ez": 0.02}).transmission(1, 0) == a
