@@ -1,0 +1,161 @@
+"""Numeric routes to the Landauer integrals of :mod:`lbsym.thermo`.
+
+Same conventions as :mod:`lbsym.thermo`: ``L_n = integral (E - mu)^n T(E)
+(-df/dE) dE``, temperature ``kT = k_B Theta`` in energy units.
+
+* :func:`landauer_integrals` integrates a numeric ``T(E)`` (a Python
+  function) with mpmath quadrature at any precision (``method="mpmath"``)
+  or scipy's adaptive quadrature (``method="scipy"``), after the change of
+  variable ``x = (E - mu)/kT``; ``points`` (resonances, channel openings)
+  split the range so a sharp feature is not stepped over.
+* :func:`lattice_transmission` wraps a lattice system as ``T(E)``;
+  :func:`lattice_onsager` builds the multi-terminal charge-and-heat Onsager
+  matrix of a lattice system from its ``T_ij(E)`` (Gauss-Legendre in
+  ``u = f(E)``, where ``(-f') dE = du``).
+
+Bad input raises :class:`~lbsym.errors.ParameterError` (a non-positive
+temperature, ``T(E)`` outside ``[0, 1]`` or not finite) or
+:class:`~lbsym.thermo.DivergentIntegralError` (a non-finite integral).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import mpmath
+import numpy as np
+
+from .errors import LbsymError, ParameterError
+from .thermo import DivergentIntegralError
+
+__all__ = ["landauer_integrals", "thermo_coefficients", "lattice_transmission", "lattice_onsager",
+           "fermi_window_nodes"]
+
+
+def _check_kT(kT: Any) -> float:
+    try:
+        kT = float(kT)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"the temperature must be a positive number; got {kT!r}") from exc
+    if not math.isfinite(kT) or kT <= 0:
+        raise ParameterError(f"the temperature must be positive; got k_B Theta = {kT!r}")
+    return kT
+
+
+def _checked(T: Callable[[Any], Any], tol: float = 1e-9) -> Callable[[Any], Any]:
+    def wrapped(E):
+        val = T(E)
+        v = float(val) if not isinstance(val, mpmath.mpc) else complex(val)
+        if isinstance(v, complex) or not math.isfinite(v) or v < -tol or v > 1 + tol:
+            raise ParameterError(f"a transmission probability must lie in [0, 1]; got T({float(E):.6g}) = {val}")
+        return val
+    return wrapped
+
+
+def landauer_integrals(T: Callable[[Any], Any], mu: float, kT: float, orders: Sequence[int] = (0, 1, 2), *,
+                       method: str = "mpmath", dps: int = 30, points: Sequence[float] = (),
+                       channels: float = 1.0, check_range: bool = True) -> list:
+    """``[L_n for n in orders]`` of a numeric ``T(E)`` (summed over ``channels`` copies if > 1).
+
+    ``channels`` scales the [0, 1] range check (a sum over N channels lies in [0, N]).
+    mpmath results are mpf at ``dps`` digits; scipy results are floats.
+    """
+    kT = _check_kT(kT)
+    mu = float(mu)
+    if method not in ("mpmath", "scipy"):
+        raise ParameterError(f"method must be 'mpmath' or 'scipy'; got {method!r}")
+    Tf = T
+    if check_range:
+        def Tf(E, _T=T):  # noqa: E306
+            val = _T(E)
+            v = complex(val)
+            if v.imag != 0 or not math.isfinite(v.real) or v.real < -1e-9 or v.real > channels * (1 + 1e-9):
+                raise ParameterError(f"a transmission probability must lie in [0, {channels:g}]; "
+                                     f"got T({float(E):.6g}) = {val}")
+            return val
+    xs = sorted((float(p) - mu) / kT for p in points)
+    out = []
+    if method == "mpmath":
+        with mpmath.workdps(dps):
+            kTm, mum = mpmath.mpf(kT), mpmath.mpf(mu)
+            for n in orders:
+                def g(x, n=n):
+                    w = mpmath.exp(-abs(x)) / (1 + mpmath.exp(-abs(x))) ** 2  # -f'(x), overflow-safe
+                    return x**n * Tf(mum + kTm * x) * w
+                brk = [-mpmath.inf] + [mpmath.mpf(x) for x in xs if abs(x) < 1e6] + [0, mpmath.inf]
+                brk = sorted(set(brk))
+                val = mpmath.quad(g, brk) * kTm**n
+                if not mpmath.isfinite(val):
+                    raise DivergentIntegralError(f"the Landauer integral L_{n} is not finite ({val})")
+                out.append(+val)
+        return out
+    from scipy.integrate import quad
+
+    for n in orders:
+        def g(x, n=n):
+            ax = abs(x)
+            w = math.exp(-ax) / (1 + math.exp(-ax)) ** 2
+            return x**n * float(Tf(mu + kT * x)) * w
+        inner = [x for x in xs if -60 < x < 60]
+        val, err = quad(g, -60, 60, points=inner or None, limit=400, epsabs=1e-14, epsrel=1e-11)
+        if not math.isfinite(val):
+            raise DivergentIntegralError(f"the Landauer integral L_{n} is not finite ({val})")
+        out.append(val * kT**n)
+    return out
+
+
+def thermo_coefficients(L0: float, L1: float, L2: float, kT: float) -> dict:
+    """Dimensionless coefficients in units e = h = k_B = 1, g_s = 1: G, S, kappa, Lorenz ratio L/L_0, ZT."""
+    kT = _check_kT(kT)
+    L0, L1, L2 = float(L0), float(L1), float(L2)
+    if L0 <= 0:
+        raise ParameterError("no transmission in the Fermi window (L_0 = 0): S and the Lorenz ratio are undefined")
+    kappa = (L2 - L1**2 / L0) / kT
+    return dict(G=L0, S=-L1 / (kT * L0), kappa=kappa, lorenz_ratio=kappa / (L0 * kT) / (math.pi**2 / 3),
+                ZT=L1**2 / (L0 * L2 - L1**2))
+
+
+def lattice_transmission(system: Any, out_lead: int = 1, in_lead: int = 0,
+                         params: dict | None = None) -> Callable[[Any], float]:
+    """``E -> T_{out,in}(E)`` of a finalized lattice system (one solve per energy)."""
+    def T(E):
+        return system.smatrix(float(E), params or {}).transmission(out_lead, in_lead)
+    return T
+
+
+def fermi_window_nodes(mu: float, kT: float, n: int = 64, cut: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """Energies and weights with ``sum w g(E) ~ integral g(E) (-f'(E)) dE`` for smooth g.
+
+    Gauss-Legendre in ``u = f(E)`` on ``[cut, 1 - cut]`` (``(-f') dE = du``,
+    ``E = mu + kT log(1/u - 1)``): the nodes crowd into the thermal window.
+    """
+    kT = _check_kT(kT)
+    t, w = np.polynomial.legendre.leggauss(n)
+    u = cut + (1 - 2 * cut) * (t + 1) / 2
+    return mu + kT * np.log(1 / u - 1), w * (1 - 2 * cut) / 2
+
+
+def lattice_onsager(system: Any, mu: float, kT: float, leads: Sequence[int], params: dict | None = None,
+                    n: int = 64) -> np.ndarray:
+    """The 2N x 2N Onsager matrix of :func:`lbsym.thermo.onsager_matrix` (e = h = g_s = 1) from
+    a lattice system's ``T_ij(E)`` on :func:`fermi_window_nodes`."""
+    E, w = fermi_window_nodes(mu, kT, n)
+    N = len(leads)
+    L = np.zeros((3, N, N))
+    for Ei, wi in zip(E, w):
+        try:
+            sm = system.smatrix(float(Ei), params or {})
+        except LbsymError as exc:
+            raise ParameterError(f"lattice solve failed at E = {Ei:.6g}: {exc}") from exc
+        Tij = np.array([[sm.transmission(a, b) if a != b else 0.0 for b in leads] for a in leads])
+        x = Ei - mu
+        for k in range(3):
+            L[k] += wi * x**k * Tij
+    A = []
+    for Lk in L:
+        Ak = Lk.copy()
+        np.fill_diagonal(Ak, 0.0)
+        Ak[np.diag_indices(N)] = -Ak.sum(axis=0)
+        A.append(Ak)
+    return np.block([[A[0], -A[1]], [-A[1], A[2]]])
