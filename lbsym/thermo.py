@@ -59,6 +59,7 @@ pi**2*Theta**2*k_B**2/3
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 import sympy as sp
@@ -275,6 +276,7 @@ def step_integral(a: Any, n: int) -> sp.Expr:
 
 
 # ------------------------------------------------------------------ linear response
+@lru_cache(maxsize=None)
 def linear_response() -> tuple[sp.Matrix, list[tuple[str, sp.Expr]]]:
     """The two-terminal Onsager matrix in units of g_s/h, derived from the Fermi functions.
 
@@ -289,8 +291,8 @@ def linear_response() -> tuple[sp.Matrix, list[tuple[str, sp.Expr]]]:
     th = sp.Symbol("Theta_", positive=True)
     f = 1 / (1 + sp.exp((Ev - mu) / (k_B * th)))
     fprime = sp.diff(f, Ev)
-    dmu = sp.simplify(sp.diff(f, mu) / (-fprime))           # = 1
-    dth = sp.simplify(sp.diff(f, th) / (-fprime) * th)      # = E - mu
+    dmu = sp.cancel(sp.diff(f, mu) / (-fprime))           # = 1
+    dth = sp.cancel(sp.diff(f, th) / (-fprime) * th)      # = E - mu
     dV, dTh = sp.symbols("DeltaV DeltaTheta", real=True)
     # kernel of f_L - f_R per unit (-f'): dmu * (-e dV) + dth * dTh/Theta, a polynomial in (E - mu)
     kernel = sp.expand(dmu * (-e * dV) + dth * dTh / th)
@@ -325,38 +327,49 @@ class Coefficients:
     kelvin: bool  #: Pi = Theta S holds identically (derived from the symmetric matrix)
 
 
-def coefficients(L0: Any, L1: Any, L2: Any, *, temperature: Any = Theta, g_s: Any = 1) -> Coefficients:
-    """G, S, Pi, kappa, Lorenz ratio and ZT from the Landauer integrals.
-
-    Derived from :func:`linear_response`: ``S = -Delta V/Delta Theta`` at
-    ``I = 0``, ``Pi = J/I`` at ``Delta Theta = 0``, ``kappa = J/Delta Theta``
-    at ``I = 0``.
-
-    >>> L0, L1, L2 = sp.symbols("L_0 L_1 L_2", positive=True)
-    >>> c = coefficients(L0, L1, L2)
-    >>> c.S, c.kelvin
-    (-L_1/(L_0*Theta*e), True)
-    """
+@lru_cache(maxsize=None)
+def _general_coefficients() -> tuple:
+    """The coefficients in plain symbols L0, L1, L2, Theta_, g_s (derived once)."""
     M, _ = linear_response()
     th = sp.Symbol("Theta_", positive=True)
-    temperature = _sympify(temperature, "temperature")
-    if temperature.is_number and not temperature.is_positive:
-        raise ParameterError(f"the temperature must be positive; got {temperature}")
-    Ls = sp.symbols("L0:3", real=True)
-    vals = {Ls[0]: _sympify(L0, "L_0"), Ls[1]: _sympify(L1, "L_1"), Ls[2]: _sympify(L2, "L_2"), th: temperature}
-    M = (g_s / h * M).subs(vals)
+    gs = sp.Symbol("g_s_", positive=True)
+    M = gs / h * M
     dV, dTh = sp.symbols("DeltaV DeltaTheta", real=True)
-    I, J = M * sp.Matrix([dV, dTh / temperature])
+    I, J = M * sp.Matrix([dV, dTh / th])
     # open circuit: I = 0 fixes Delta V
     (dV_open,) = sp.solve(I, dV)
     S = sp.cancel(-dV_open / dTh)
     kappa = sp.cancel(J.subs(dV, dV_open) / dTh)
     Pi = sp.cancel((J / I).subs(dTh, 0))
     G = sp.cancel(I.subs(dTh, 0) / dV)
-    lorenz = sp.cancel(kappa / (G * temperature))
-    ZT = sp.cancel(S**2 * G * temperature / kappa)
-    kelvin = sp.cancel(Pi - temperature * S) == 0
-    return Coefficients(G=G, S=S, Pi=Pi, kappa=kappa, lorenz=lorenz, ZT=ZT, onsager=M, kelvin=kelvin)
+    lorenz = sp.cancel(kappa / (G * th))
+    ZT = sp.cancel(S**2 * G * th / kappa)
+    kelvin = sp.cancel(Pi - th * S) == 0
+    return G, S, Pi, kappa, lorenz, ZT, M, kelvin
+
+
+def coefficients(L0: Any, L1: Any, L2: Any, *, temperature: Any = Theta, g_s: Any = 1) -> Coefficients:
+    """G, S, Pi, kappa, Lorenz ratio and ZT from the Landauer integrals.
+
+    Derived (once, in plain symbols) from :func:`linear_response`:
+    ``S = -Delta V/Delta Theta`` at ``I = 0``, ``Pi = J/I`` at
+    ``Delta Theta = 0``, ``kappa = J/Delta Theta`` at ``I = 0``; then the
+    given integrals are substituted (no simplification of large inputs).
+
+    >>> L0, L1, L2 = sp.symbols("L_0 L_1 L_2", positive=True)
+    >>> c = coefficients(L0, L1, L2)
+    >>> c.S, c.kelvin
+    (-L_1/(L_0*Theta*e), True)
+    """
+    temperature = _sympify(temperature, "temperature")
+    if temperature.is_number and not temperature.is_positive:
+        raise ParameterError(f"the temperature must be positive; got {temperature}")
+    G, S, Pi, kappa, lorenz, ZT, M, kelvin = _general_coefficients()
+    Ls = sp.symbols("L0:3", real=True)
+    vals = {Ls[0]: _sympify(L0, "L_0"), Ls[1]: _sympify(L1, "L_1"), Ls[2]: _sympify(L2, "L_2"),
+            sp.Symbol("Theta_", positive=True): temperature, sp.Symbol("g_s_", positive=True): _sympify(g_s, "g_s")}
+    sub = [x.subs(vals) for x in (G, S, Pi, kappa, lorenz, ZT, M)]
+    return Coefficients(*sub, kelvin=kelvin)
 
 
 def lorenz_number() -> sp.Expr:

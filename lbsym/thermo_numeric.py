@@ -30,7 +30,7 @@ from .errors import LbsymError, ParameterError
 from .thermo import DivergentIntegralError
 
 __all__ = ["landauer_integrals", "thermo_coefficients", "lattice_transmission", "lattice_onsager",
-           "fermi_window_nodes"]
+           "fermi_window_nodes", "window_nodes", "lattice_integrals"]
 
 
 def _check_kT(kT: Any) -> float:
@@ -114,6 +114,39 @@ def thermo_coefficients(L0: float, L1: float, L2: float, kT: float) -> dict:
     kappa = (L2 - L1**2 / L0) / kT
     return dict(G=L0, S=-L1 / (kT * L0), kappa=kappa, lorenz_ratio=kappa / (L0 * kT) / (math.pi**2 / 3),
                 ZT=L1**2 / (L0 * L2 - L1**2))
+
+
+def window_nodes(mu: float, kT: float, *, feature: float | None = None, reach: float = 38.0,
+                 order: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Energies ``E`` and weights ``w`` (including ``-f'``) with ``sum w g(E) ~ integral g (-f') dE``.
+
+    Composite Gauss-Legendre in ``x = (E - mu)/kT`` on ``[-reach, reach]``
+    (``-f'`` is below ``e^{-38}`` beyond) with panels no wider than 2 and no
+    wider than half of ``feature/kT`` (the energy scale of T(E), e.g. a
+    resonance width), so every node of a lattice sweep is used for all L_n.
+    """
+    kT = _check_kT(kT)
+    panel = 2.0 if feature is None else min(2.0, 0.5 * float(feature) / kT)
+    n_pan = int(math.ceil(2 * reach / panel))
+    t, wt = np.polynomial.legendre.leggauss(order)
+    edges = np.linspace(-reach, reach, n_pan + 1)
+    half = (edges[1] - edges[0]) / 2
+    x = ((edges[:-1] + edges[1:]) / 2)[:, None] + half * t[None, :]
+    w = half * np.broadcast_to(wt, x.shape)
+    x, w = x.ravel(), w.ravel()
+    fm = np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))) ** 2
+    return mu + kT * x, w * fm
+
+
+def lattice_integrals(T: Callable[[float], float], mu: float, kT: float, orders: Sequence[int] = (0, 1, 2), *,
+                      feature: float | None = None, channels: float = 1.0) -> list[float]:
+    """``[L_n]`` of an expensive ``T(E)`` (a lattice solve) on :func:`window_nodes`: one call per node."""
+    E, w = window_nodes(mu, kT, feature=feature)
+    Tv = np.array([float(T(float(En))) for En in E])
+    if not np.all(np.isfinite(Tv)) or Tv.min() < -1e-9 or Tv.max() > channels * (1 + 1e-9):
+        i = int(np.argmax(~np.isfinite(Tv) | (Tv < -1e-9) | (Tv > channels * (1 + 1e-9))))
+        raise ParameterError(f"a transmission probability must lie in [0, {channels:g}]; got T({E[i]:.6g}) = {Tv[i]}")
+    return [float(np.sum(w * (E - mu) ** n * Tv)) for n in orders]
 
 
 def lattice_transmission(system: Any, out_lead: int = 1, in_lead: int = 0,
