@@ -117,31 +117,37 @@ def thermo_coefficients(L0: float, L1: float, L2: float, kT: float) -> dict:
 
 
 def window_nodes(mu: float, kT: float, *, feature: float | None = None, reach: float = 38.0,
-                 order: int = 10) -> tuple[np.ndarray, np.ndarray]:
+                 order: int = 10, breaks: Sequence[float] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Energies ``E`` and weights ``w`` (including ``-f'``) with ``sum w g(E) ~ integral g (-f') dE``.
 
     Composite Gauss-Legendre in ``x = (E - mu)/kT`` on ``[-reach, reach]``
     (``-f'`` is below ``e^{-38}`` beyond) with panels no wider than 2 and no
     wider than half of ``feature/kT`` (the energy scale of T(E), e.g. a
     resonance width), so every node of a lattice sweep is used for all L_n.
+    ``breaks`` (energies of steps of T, e.g. subband thresholds) become panel edges.
     """
     kT = _check_kT(kT)
     panel = 2.0 if feature is None else min(2.0, 0.5 * float(feature) / kT)
-    n_pan = int(math.ceil(2 * reach / panel))
+    xb = sorted({-reach, reach} | {(float(b) - mu) / kT for b in breaks if abs(float(b) - mu) < reach * kT})
+    edges = [xb[0]]
+    for a, b in zip(xb[:-1], xb[1:]):
+        m = max(1, int(math.ceil((b - a) / panel)))
+        edges += list(np.linspace(a, b, m + 1)[1:])
+    edges = np.array(edges)
     t, wt = np.polynomial.legendre.leggauss(order)
-    edges = np.linspace(-reach, reach, n_pan + 1)
-    half = (edges[1] - edges[0]) / 2
-    x = ((edges[:-1] + edges[1:]) / 2)[:, None] + half * t[None, :]
-    w = half * np.broadcast_to(wt, x.shape)
+    half = (edges[1:] - edges[:-1]) / 2
+    x = ((edges[:-1] + edges[1:]) / 2)[:, None] + half[:, None] * t[None, :]
+    w = half[:, None] * wt[None, :]
     x, w = x.ravel(), w.ravel()
     fm = np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))) ** 2
     return mu + kT * x, w * fm
 
 
 def lattice_integrals(T: Callable[[float], float], mu: float, kT: float, orders: Sequence[int] = (0, 1, 2), *,
-                      feature: float | None = None, channels: float = 1.0) -> list[float]:
+                      feature: float | None = None, channels: float = 1.0, breaks: Sequence[float] = (),
+                      order: int = 10) -> list[float]:
     """``[L_n]`` of an expensive ``T(E)`` (a lattice solve) on :func:`window_nodes`: one call per node."""
-    E, w = window_nodes(mu, kT, feature=feature)
+    E, w = window_nodes(mu, kT, feature=feature, breaks=breaks, order=order)
     Tv = np.array([float(T(float(En))) for En in E])
     if not np.all(np.isfinite(Tv)) or Tv.min() < -1e-9 or Tv.max() > channels * (1 + 1e-9):
         i = int(np.argmax(~np.isfinite(Tv) | (Tv < -1e-9) | (Tv > channels * (1 + 1e-9))))

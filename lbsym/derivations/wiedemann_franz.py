@@ -335,4 +335,4 @@ def figure(der: Derivation) -> dict:
               ("Wiedemann-Franz", lt, np.ones_like(lt))]
     return dict(xlabel=r"$\log_{10}(k_B\Theta/\Gamma)$", ylabel=r"Lorenz ratio $L/L_0$",
                 title="Wiedemann-Franz violation at a Breit-Wigner resonance",
-                lines=lines, points=points, guides=guides, paired=True, ylim=(0, 1.1))
+                lines=lines, points=points, guides=guides, paired=True, ylim=(0, 1.6))
