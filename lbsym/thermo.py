@@ -394,7 +394,10 @@ def onsager_matrix(L: Sequence[Any], *, temperature: Any = Theta, g_s: Any = 1) 
     with ``An_ij = L_n^{ij} - delta_ij sum_k L_n^{ki}``, which follows from
     ``N_i = (1/h) sum_j integral [T_ij f_j - T_ji f_i]`` linearized as in
     :func:`linear_response`.  Since ``T_ij(B) = T_ji(-B)``, ``M(B) = M(-B)^T``
-    (Onsager-Casimir); rows of each block sum to zero (conservation).
+    (Onsager-Casimir) given unitarity's sum rules ``sum_j T_ij = sum_j T_ji``;
+    columns of each block sum to zero (conservation), rows by the sum rules.
+    The entropy production is ``-(X . M X)/Theta >= 0`` for ``X = (V, Delta Theta/Theta)``
+    (currents into the reservoirs), so the symmetric part of ``M`` is negative semidefinite.
     """
     if len(L) != 3:
         raise ParameterError(f"onsager_matrix: expected L[0], L[1], L[2]; got {len(L)} blocks")
