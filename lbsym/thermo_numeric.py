@@ -68,7 +68,10 @@ def landauer_integrals(T: Callable[[Any], Any], mu: float, kT: float, orders: Se
     Tf = T
     if check_range:
         def Tf(E, _T=T):  # noqa: E306
-            val = _T(E)
+            try:
+                val = _T(E)
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                raise ParameterError(f"T(E) could not be evaluated at E = {float(E):.6g}: {exc}") from exc
             v = complex(val)
             if v.imag != 0 or not math.isfinite(v.real) or v.real < -1e-9 or v.real > channels * (1 + 1e-9):
                 raise ParameterError(f"a transmission probability must lie in [0, {channels:g}]; "

@@ -183,7 +183,7 @@ def test_lattice_onsager_reciprocity_in_a_field(phi, mu, kT):
 
 # ------------------------------------------------------------------ numeric routes
 def test_window_nodes_and_scipy_route_agree_with_mpmath():
-    T = lambda x: 0.6 / (1 + math.exp(-(x - 0.2) / 0.3))  # noqa: E731
+    T = lambda x: 0.6 / (1 + mpmath.exp(-(x - 0.2) / 0.3))  # noqa: E731
     ref = [float(v) for v in landauer_integrals(T, 0.0, 0.1, dps=30)]
     sc = landauer_integrals(T, 0.0, 0.1, method="scipy")
     nd = lattice_integrals(T, 0.0, 0.1)
@@ -218,6 +218,11 @@ def test_transmission_outside_unit_interval_is_rejected(T):
         landauer_integrals(T, 0.0, 0.1)
     with pytest.raises(ParameterError, match=r"must lie in \[0, 1\]"):
         lattice_integrals(T, 0.0, 0.1)
+
+
+def test_failing_user_transmission_is_a_clear_error():
+    with pytest.raises(ParameterError, match="could not be evaluated"):
+        landauer_integrals(lambda x: 1 / (1 + math.exp(-float(x) / 0.001)), 0.0, 0.1)
 
 
 def test_divergent_integral_is_a_clear_error():
