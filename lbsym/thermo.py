@@ -85,6 +85,7 @@ __all__ = [
     "lorenz_number",
     "onsager_matrix",
     "boson_moment",
+    "real_form",
 ]
 
 #: Temperature of the reservoirs (positive symbol).
@@ -246,6 +247,40 @@ def rational_integral(T_expr: Any, E: sp.Symbol, n: int, *, mu_: Any = mu,
             coeff = sp.diff(g, x, k).subs(x, z) / sp.factorial(k)
             out += sp.factor(coeff) * matsubara_kernel(z + mu_, j, mu_=mu_, kT=kT)
     return out
+
+
+def real_form(expr: Any) -> sp.Expr:
+    """Rewrite conjugate pairs ``polygamma(m, w)``, ``polygamma(m, w*)`` as ``re`` and ``im`` of one of them.
+
+    The residue route returns real results as sums over conjugate poles; with
+    ``psi(w) = R + i I`` and ``psi(w*) = R - i I`` the imaginary unit cancels
+    exactly (a rational function of R and I, cancelled), and the result prints
+    as a paper writes it, e.g. ``-(delta + (Gamma/2) Im psi'(w)/Re psi'(w))/(e Theta)``.
+    """
+    expr = _sympify(expr, "expr")
+    pg = sorted(expr.atoms(sp.polygamma), key=sp.default_sort_key)
+    subs, back, used = {}, {}, set()
+    for p in pg:
+        if p in used:
+            continue
+        m, w = p.args
+        q = sp.polygamma(m, sp.expand(sp.conjugate(w)))
+        match = next((r for r in pg if r not in used and r != p and sp.expand(r.args[1] - q.args[1]) == 0
+                      and r.args[0] == m), None)
+        if match is None:
+            continue
+        R, I = sp.Dummy("R", real=True), sp.Dummy("I", real=True)
+        # the member with + i Im(w) > 0 is the reference
+        ref, other = (p, match) if sp.im(sp.expand(w)).could_extract_minus_sign() is False else (match, p)
+        subs.update({ref: R + sp.I * I, other: R - sp.I * I})
+        back.update({R: sp.re(ref), I: sp.im(ref)})
+        used |= {p, match}
+    if not subs:
+        return expr
+    out = sp.cancel(sp.expand(expr.subs(subs)))
+    if out.has(sp.I):
+        return expr  # not a conjugate-symmetric combination: leave it as it was
+    return out.subs(back)
 
 
 # ------------------------------------------------------------------ step route

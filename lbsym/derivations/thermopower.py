@@ -24,7 +24,7 @@ import sympy as sp
 from ..constants import e, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
-from ..thermo import Theta, coefficients, fermi_moment, rational_integral, sommerfeld, step_integral
+from ..thermo import Theta, coefficients, fermi_moment, rational_integral, real_form, sommerfeld, step_integral
 
 E = sp.Symbol("E", real=True)
 S = sp.Symbol("S", real=True)
@@ -77,8 +77,9 @@ def build() -> Derivation:
     Tbw = (Gamma / 2) ** 2 / ((E - delta) ** 2 + (Gamma / 2) ** 2)
     Lbw = [rational_integral(Tbw, E, k, mu_=0) for k in range(2)]
     cr = coefficients(Lbw[0], Lbw[1], sp.Integer(0))
-    S_res = sp.cancel(cr.S)
-    odd = sp.expand(sp.numer(sp.together(S_res + S_res.subs(delta, -delta)))) == 0
+    S_pairs = sp.cancel(cr.S)
+    odd = sp.expand(sp.numer(sp.together(S_pairs + S_pairs.subs(delta, -delta)))) == 0
+    S_res = real_form(S_pairs)
     # QPC, sharp steps: n open channels, channel n + 1 opens at a = (E_{n+1} - mu)/k_B Theta
     Ls = _integrals_sharp(n, a)
     cs = coefficients(Ls[0], Ls[1] * k_B * Theta, Ls[2] * (k_B * Theta) ** 2)
@@ -90,7 +91,7 @@ def build() -> Derivation:
         with mpmath.workdps(30):
             ax = mpmath.findroot(lambda av: mpmath.diff(lambda y: fS(nv, y), av), 0.0)
             extrema.append((nv, float(ax), float(-fS(nv, ax))))
-    Pi = c.Pi
+    Pi = coefficients(*sp.symbols("L_0 L_1 L_2")).Pi
     textbook = -sp.pi**2 * k_B**2 * Theta * T1 / (3 * e * T0)
     return Derivation(
         topic="Heat, not just charge",

@@ -27,7 +27,7 @@ from ..constants import e, k_B
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..numeric import evaluator
 from ..thermo import (Theta, coefficients, fermi_moment, fermi_moment_steps, linear_response,
-                      lorenz_number, rational_integral, sommerfeld)
+                      lorenz_number, rational_integral, real_form, sommerfeld)
 
 Gamma = sp.Symbol("Gamma", positive=True)
 delta = sp.Symbol("delta", real=True)
@@ -82,7 +82,7 @@ def build() -> Derivation:
     # the resonance, exactly: residues at the poles delta +- i Gamma/2 and the Matsubara poles
     Tbw = breit_wigner()
     L_bw = [rational_integral(Tbw, E, n, mu_=0) for n in range(3)]
-    detuned = sp.cancel(coefficients(*L_bw).lorenz / L_0)
+    detuned = real_form(sp.cancel(coefficients(*L_bw).lorenz / L_0))
     on_res = [sp.expand(L.subs(delta, 0)) for L in L_bw]
     c_res = coefficients(*on_res)
     resonance = sp.factor(sp.cancel(c_res.lorenz / L_0))
@@ -145,8 +145,8 @@ def build() -> Derivation:
         parts={
             "resonance": Part(ratio, resonance, "exact Lorenz ratio on a Breit-Wigner resonance (delta = 0), "
                                                 "trigamma form"),
-            "detuned": Part(ratio, detuned, "Lorenz ratio of the resonance at detuning delta (real; trigamma "
-                                            "functions in conjugate pairs)"),
+            "detuned": Part(ratio, detuned, "Lorenz ratio of the resonance at detuning delta (trigamma "
+                                            "function of 1/2 + (Gamma/2 + i delta)/(2 pi k_B Theta))"),
             "low_temperature": Part(ratio, low, "k_B Theta << Gamma limit on resonance, 1 - c (k_B Theta/Gamma)^2"),
             "high_temperature": Part(ratio, high, "k_B Theta >> Gamma limit on resonance"),
             "lorenz_number": Part(sp.Symbol("L_0"), L_0, "Wiedemann-Franz Lorenz number"),
