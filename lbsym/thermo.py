@@ -273,7 +273,8 @@ def real_form(expr: Any) -> sp.Expr:
         # the member with + i Im(w) > 0 is the reference
         ref, other = (p, match) if sp.im(sp.expand(w)).could_extract_minus_sign() is False else (match, p)
         subs.update({ref: R + sp.I * I, other: R - sp.I * I})
-        back.update({R: sp.re(ref), I: sp.im(ref)})
+        ref_e = sp.polygamma(ref.args[0], sp.expand(ref.args[1]))
+        back.update({R: sp.re(ref_e), I: sp.im(ref_e)})
         used |= {p, match}
     if not subs:
         return expr
