@@ -48,8 +48,8 @@ def test_detuned_ratio_reduces_to_the_resonance_value(wf):
     G = sp.Symbol("Gamma", positive=True)
     d = sp.Symbol("delta", real=True)
     pt = {G: sp.Rational(3, 2), k_B: 1, Theta: sp.Rational(2, 5)}
-    a = complex(sp.N(wf.parts["detuned"].expr.subs(d, 0).subs(pt), 30))
-    b = complex(sp.N(wf.parts["resonance"].expr.subs(pt), 30))
+    a = complex(sp.N(wf.facts.detuned.subs(d, 0).subs(pt), 30))
+    b = complex(sp.N(wf.facts.resonance.subs(pt), 30))
     assert abs(a - b) < 1e-25
 
 
@@ -77,7 +77,11 @@ def test_thermopower_facts(tp):
     ("thermopower", "pi^2 k_B^2 Theta T1/(3 e T0)", 1),
     ("thermal-conductance-quantum", "pi^2 k_B^2 Theta/(3h)", 0),
     ("wiedemann-franz.low_temperature", "1 - 64 pi^2 (k_B Theta/Gamma)^2/15", 0),
+    ("thermopower.qpc_at_step", "-(k_B/e) ln(2)/(n + 1/2)", 0),
+    ("thermal-conductance-quantum", r"\frac{\pi^2 k_B^2 \Theta}{3h}", 0),
+    ("thermal-conductance-quantum", "pi^2 k_B Theta/(3 h)", 1),
 ])
 def test_homework_checker_on_thermo_results(capsys, name, answer, code):
-    assert main(["check", name, answer]) == code
+    argv = ["check", name, answer] + (["--latex"] if answer.startswith("\\") else [])
+    assert main(argv) == code
     capsys.readouterr()

@@ -68,7 +68,7 @@ def build() -> Derivation:
             Step(fm[0][0], fm[0][1]),
             Step("with c_2 = integral x^2 (-f') dx = " + fm[1][0], L[2] / (k_B * Theta) ** 2),
             Step("Open-circuit thermal conductance kappa = (L_2 - L_1^2/L_0)/(h Theta):", sp.Eq(kappa0, result)),
-            Step("Per kelvin, with the exact SI constants (W/K^2):", per_K),
+            Step(f"Per kelvin, with the exact SI constants (W/K^2; = {float(per_K):.6e}):", per_K),
             Step(bsteps[0][0], bsteps[0][1]),
             Step("so a bosonic channel (phonon, photon) carries the same quantum, independent of statistics:",
                  sp.Eq(kappa0, boson)),

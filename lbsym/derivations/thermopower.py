@@ -1,11 +1,12 @@
 """thermopower: the Mott formula, the Seebeck coefficient of a resonance and of a QPC (seeds 1162417, 1162393).
 
 The result is the Mott formula S = -(pi^2 k_B^2 Theta/3e) T'(mu)/T(mu), the
-leading Sommerfeld order of S = -L_1/(e Theta L_0).  Parts: the exact Seebeck
+leading Sommerfeld order of S = -L_1/(e Theta L_0).  Also derived: the exact Seebeck
 coefficient of a Breit-Wigner resonance (trigamma form, odd in the detuning:
 it changes sign across the level), the sharp-step QPC value
 -(k_B/e) ln 2/(n + 1/2) with mu on the opening of channel n + 1, and the
 Peltier coefficient Pi = Theta S (derived from the symmetric Onsager matrix).
+The trigamma form is a fact, not a part (the checker's parser has no polygamma yet).
 Sign: electrons carry -e; S < 0 when T(E) increases through mu.
 Units in the checks: e = k_B = 1, energies in hopping units on the lattice.
 """
@@ -137,7 +138,6 @@ def build() -> Derivation:
                   "Molenkamp et al., PRL 65, 1052 (1990) (QPC thermopower measured)",
         ranges={T0: (sp.Rational(1, 20), 1)},
         parts={
-            "resonance": Part(S, S_res, "exact Seebeck coefficient of a Breit-Wigner resonance at detuning delta"),
             "qpc_at_step": Part(S, at_step, "sharp-step QPC, mu on the opening of channel n + 1"),
             "qpc_sharp": Part(S, S_step, "sharp-step QPC at any mu (a = (E_{n+1} - mu)/k_B Theta)"),
             "peltier": Part(sp.Symbol("Pi"), Pi, "Peltier coefficient -L_1/(e L_0) = Theta S"),
@@ -172,11 +172,11 @@ def _smooth_values(T_expr: sp.Expr, mu: float) -> dict:
 def cross_check(der: Derivation, points: int = 6, seed: int = 17) -> CheckReport:
     """mpmath quadrature (25 digits), e = k_B = 1: (a) the Mott result for T(E) = A/(1 + e^(-(E - E_s)/w))
     at k_B Theta = w/200 (relative tolerance 1e-3: the omitted order is (k_B Theta/w)^2 ~ 1e-4 relative);
-    (b) the exact resonance part at random Gamma, delta, k_B Theta (relative 1e-12); (c) the sharp-step
+    (b) the exact resonance S (facts.resonance) at random Gamma, delta, k_B Theta (relative 1e-12); (c) the sharp-step
     QPC part at random n, a (relative 1e-12).  Error in units of each tolerance."""
     rng = random.Random(seed)
     f_mott = _mp(der.result)
-    f_res = _mp(der.parts["resonance"].expr)
+    f_res = _mp(der.facts.resonance)
     f_qpc = _mp(der.parts["qpc_sharp"].expr)
     A_, Es_, w_ = sp.symbols("A E_s w", positive=True)
     wa = wb = wc = 0.0
@@ -218,7 +218,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     (a) The Mott result: one impurity eps on a chain at mu in {-1, 0.3}, k_B Theta = 0.002, with
     T, T' from the library's closed-form T(E) of lattice_impurity: relative tolerance 1e-3.
     (b) The resonance of lattice.chain({0: 8, 4: 8}) at detunings delta = E_r - mu = +-Gamma/2,
-    +-Gamma, k_B Theta = Gamma/4, vs the exact Breit-Wigner part at the resonance's FWHM:
+    +-Gamma, k_B Theta = Gamma/4, vs the exact Breit-Wigner facts.resonance at the resonance's FWHM:
     relative tolerance 2e-2 (Lorentzian only up to O(Gamma/bandwidth), and S is a small
     difference).  (c) A clean strip (W = 3, exactly sharp steps) with mu on the openings of
     channels 2 and 3, k_B Theta = 0.01, vs the part qpc_at_step -(k_B/e) ln 2/(n + 1/2):
@@ -247,7 +247,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     def T2(x):
         return ch2.smatrix(x).transmission(1, 0) if abs(x) < 2 else 0.0
 
-    f_res = _mp(der.parts["resonance"].expr)
+    f_res = _mp(der.facts.resonance)
     for d in (-G, -G / 2, G / 2, G):
         kT = G / 4
         num = _seebeck(T2, Er - d, kT, method="nodes", feature=G)
@@ -275,7 +275,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 def figure(der: Derivation) -> dict:
     """(a) S through a resonance (exact) with the Mott line; (b) QPC: G and S against mu for sharp steps
     at k_B Theta = 0.05 (energies in units of the step spacing), with the ln 2/(n + 1/2) marks."""
-    f_res = _mp(der.parts["resonance"].expr)
+    f_res = _mp(der.facts.resonance)
     f_mott = evaluator(der.result.subs({k_B: 1, e: 1}))
     ds = np.linspace(-3, 3, 121)
     lines = []

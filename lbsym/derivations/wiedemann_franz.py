@@ -3,12 +3,12 @@
 The result is the Lorenz ratio L/L_0 of any smooth T(E) to order
 (k_B Theta)^2, from the Sommerfeld expansion: 1 + pi^2 (k_B Theta)^2
 (8 T T'' - 5 T'^2)/(15 T^2), so L -> L_0 = (pi^2/3)(k_B/e)^2.  Its violation
-is a part: the exact Lorenz ratio of a Breit-Wigner resonance
+is in the facts: the exact Lorenz ratio of a Breit-Wigner resonance
 T(E) = (Gamma/2)^2/((E - eps_0)^2 + (Gamma/2)^2) (full width Gamma), derived
 by the residue route of :func:`lbsym.thermo.rational_integral` (trigamma
 functions), on resonance and detuned, with its low- and high-temperature
-limits.  (The trigamma form is a part, not the result, because the safe
-parser of ``lbsym check`` has no polygamma yet.)  Units in the checks: e = h = k_B = 1, energies in units of the
+limits.  (The trigamma forms are facts, not the result or parts: the safe
+parser of ``lbsym check`` has no polygamma yet, and every part must parse.)  Units in the checks: e = h = k_B = 1, energies in units of the
 hopping on the lattice.
 """
 
@@ -143,10 +143,6 @@ def build() -> Derivation:
                   "Ashcroft and Mermin, Solid State Physics (1976), ch. 2 (Sommerfeld expansion)",
         ranges={Gamma: (sp.Rational(1, 20), 5), T0: (sp.Rational(1, 20), 1)},
         parts={
-            "resonance": Part(ratio, resonance, "exact Lorenz ratio on a Breit-Wigner resonance (delta = 0), "
-                                                "trigamma form"),
-            "detuned": Part(ratio, detuned, "Lorenz ratio of the resonance at detuning delta (trigamma "
-                                            "function of 1/2 + (Gamma/2 + i delta)/(2 pi k_B Theta))"),
             "low_temperature": Part(ratio, low, "k_B Theta << Gamma limit on resonance, 1 - c (k_B Theta/Gamma)^2"),
             "high_temperature": Part(ratio, high, "k_B Theta >> Gamma limit on resonance"),
             "lorenz_number": Part(sp.Symbol("L_0"), L_0, "Wiedemann-Franz Lorenz number"),
@@ -185,14 +181,14 @@ def cross_check(der: Derivation, points: int = 6, seed: int = 5) -> CheckReport:
 
     (a) The result (smooth T(E), order (k_B Theta)^2) for T(E) = A/(1 + e^{-(E - E_s)/w})
     at k_B Theta = w/100, mu = 0, random A, E_s, w: the omitted order is
-    (k_B Theta/w)^4 ~ 1e-8, tolerance 1e-6 absolute.  (b) The exact resonance parts
-    ('resonance' on resonance, 'detuned' off it) for the Breit-Wigner T(E) at random
+    (k_B Theta/w)^4 ~ 1e-8, tolerance 1e-6 absolute.  (b) The exact resonance forms
+    (facts.resonance on resonance, facts.detuned off it) for the Breit-Wigner T(E) at random
     Gamma in [0.05, 5], delta in [-3, 3], k_B Theta in [0.05, 3]: tolerance 1e-12 relative.
     Reported: the worst error in units of its route's tolerance."""
     rng = random.Random(seed)
     f_smooth = _ratio_mp(der.result)
-    f_res = _ratio_mp(der.parts["resonance"].expr)
-    f_det = _ratio_mp(der.parts["detuned"].expr)
+    f_res = _ratio_mp(der.facts.resonance)
+    f_det = _ratio_mp(der.facts.detuned)
     A_, Es_, w_ = sp.symbols("A E_s w", positive=True)
     T_sig = A_ / (1 + sp.exp(-(E - Es_) / w_))
     worst_a = worst_b = 0.0
@@ -256,7 +252,7 @@ def lattice_check(der: Derivation) -> CheckReport:
     absolute (the omitted order (k_B Theta)^4 is ~3e-8 here; 7.6e-6 at k_B Theta = 0.02).  (b) The resonance of
     lattice.chain({0: 8, 4: 8}) vs the same integrals of the library's closed-form
     chain T(E) (two lattice_impurity S-matrices joined by k d; tolerance 1e-9) and vs
-    the exact Breit-Wigner part 'resonance' at the resonance's Gamma (FWHM of the
+    the exact Breit-Wigner facts.resonance at the resonance's Gamma (FWHM of the
     closed form), mu = E_r, k_B Theta/Gamma = 0.05, 0.2, 0.5: relative
     tolerance 2e-3 (the lattice resonance is Lorentzian only up to O(Gamma/bandwidth)).
     Reported: the worst error in units of its tolerance."""
@@ -292,7 +288,7 @@ def lattice_check(der: Derivation) -> CheckReport:
             return 0.0
         return abs(complex(np.asarray(f(_EPS, _EPS, math.acos(-En / 2), _D), dtype=complex)[1, 0])) ** 2
 
-    f_res = _ratio_mp(der.parts["resonance"].expr)
+    f_res = _ratio_mp(der.facts.resonance)
     worst_a = worst_b = 0.0
     for kr in (0.05, 0.2, 0.5):
         kT = kr * G
@@ -317,7 +313,7 @@ def lattice_check(der: Derivation) -> CheckReport:
 def figure(der: Derivation) -> dict:
     """L/L_0 against log10(k_B Theta/Gamma) at detunings 0, Gamma/2, Gamma, with quadrature points
     and the two limits."""
-    f_det = _ratio_mp(der.parts["detuned"].expr)
+    f_det = _ratio_mp(der.facts.detuned)
     f_low = evaluator(der.parts["low_temperature"].expr.subs({k_B: 1}))
     f_high = evaluator(der.parts["high_temperature"].expr.subs({k_B: 1}))
     lt = np.linspace(-2, 1.5, 141)
