@@ -136,6 +136,13 @@ ANSWERS = [
     ("weak-localization", "-N1 N2 e^2/(h (N1+N2)(N1+N2+1))", False, EQ, None),
     ("weak-localization", "-N1 N2 e^2/(h (N1+N2)^2)", False, NE, "term 1 is missing"),
     ("weak-localization.chain", "-(e^2/h)(1/3)(1 - 1/(k+1)^2)", False, EQ, None),
+    # thermo
+    ("thermal-conductance-quantum", "pi^2 k_B^2 Theta/(3 h)", False, EQ, None),
+    ("thermal-conductance-quantum", "pi^2 k_B Theta/(3 h)", False, NE, None),
+    ("wiedemann-franz", "1 + pi^2 (k_B Theta)^2 (8 T0 T2 - 5 T1^2)/(15 T0^2)", False, EQ, None),
+    ("wiedemann-franz", "1", False, NE, None),
+    ("thermopower", "-pi^2 k_B^2 Theta T1/(3 e T0)", False, EQ, None),
+    ("thermopower", "pi^2 k_B^2 Theta T1/(3 e T0)", False, NE, None),
 ]
 
 

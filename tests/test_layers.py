@@ -79,7 +79,8 @@ def test_lattice_loads_no_sympy_and_lbsym_is_light():
 #: The symbolic core: sympy only.  Numeric routes live in numeric.py, noise_numeric.py,
 #: counting_numeric.py (and the float solve of MultiTerminal imports numpy on use).
 SYMBOLIC_CORE = ["lbsym.smatrix", "lbsym.algebra", "lbsym.network", "lbsym.scatterers",
-                 "lbsym.transport", "lbsym.multiterminal", "lbsym.noise", "lbsym.counting", "lbsym.rmt"]
+                 "lbsym.transport", "lbsym.multiterminal", "lbsym.noise", "lbsym.counting", "lbsym.rmt",
+                 "lbsym.thermo"]
 NUMERIC = {"numpy", "scipy", "matplotlib"}  # not mpmath: sympy itself loads it
 
 
