@@ -18,8 +18,9 @@ Conventions
   leads the modes are ``e^{+-ikm}/sqrt(v)``, ``v = 2 t sin k``, so a single
   impurity ``eps`` at site 0 has ``t = 2i sin k/(2i sin k - eps)``,
   ``r = eps/(2i sin k - eps)``.
-* Conductance matrix in e^2/h per spin-resolved channel, Kwant convention
-  ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` (rows and columns sum to 0).
+* Conductance matrix in e^2/h per spin-resolved channel, lbsym's convention
+  ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` (rows and columns sum to 0);
+  Kwant's is the negative (``conductance_matrix(convention='kwant')``).
 
 Quick start
 -----------
