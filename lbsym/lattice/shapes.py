@@ -151,18 +151,26 @@ def _dagger(value: Any) -> Any:
     return np.conj(np.transpose(np.asarray(value, dtype=complex)))
 
 
-def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[[tuple[int, int]], Any],
-                 t: Any, spin_orbit: Any = None) -> None:
-    """Add sites and all nearest-neighbour bonds among them (bond from (x,y) to (x+1,y) or (x,y+1))."""
-    sites = list(sites)
-    for s in sites:
-        b.add_site(s, onsite(s))
+def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[[tuple[int, int]], Any] | None,
+                 t: Any, spin_orbit: Any = None, *, value: Any = 0.0) -> None:
+    """Add sites and all nearest-neighbour bonds among them (bond from (x,y) to (x+1,y) or (x,y+1)).
+
+    ``onsite(site)`` gives each site's value; ``onsite=None`` gives every site ``value``.
+    """
+    sites = list(dict.fromkeys(sites))
+    if onsite is None:
+        b.add_sites(sites, value)
+    else:
+        b.add_sites(sites, values=[onsite(s) for s in sites])
     present = set(b._onsite)
-    for (x, y) in sites:
-        for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
+    hops = b._hops
+    for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
+        pairs = []
+        for (x, y) in sites:
             nb = (x + dx, y + dy)
-            if nb in present and ((nb, (x, y)) not in b._hops and ((x, y), nb) not in b._hops):
-                b.add_hopping(nb, (x, y), _hop(t, b.norbs, d, spin_orbit))
+            if nb in present and (nb, (x, y)) not in hops and ((x, y), nb) not in hops:
+                pairs.append((nb, (x, y)))
+        b.add_hoppings(pairs, _hop(t, b.norbs, d, spin_orbit))
 
 
 def _disorder(n: int, strength: float, seed: Any) -> np.ndarray:
@@ -373,6 +381,8 @@ def strip(
     pot = 0.0 if potential is None else potential
 
     def onsite(s):
+        if not rnd[s[0], s[1]] and isinstance(pot, (int, float)) and zeeman is None:
+            return pot
         base = pot
         if rnd[s[0], s[1]] != 0:
             base = Shifted(pot, rnd[s[0], s[1]]) if callable(pot) else (
@@ -407,7 +417,7 @@ def cross(W: int, arm: int, *, field: Any = None, field_everywhere: bool = True,
     b = Builder(vector_potential=A)
     sites = [(x, y) for x in range(-arm, W + arm) for y in range(W)]
     sites += [(x, y) for x in range(W) for y in list(range(-arm, 0)) + list(range(W, W + arm))]
-    _fill_square(b, sites, lambda s: 0.0, t)
+    _fill_square(b, sites, None, t)
     specs = [([(-arm, y) for y in range(W)], (-1, 0)), ([(W + arm - 1, y) for y in range(W)], (1, 0)),
              ([(x, -arm) for x in range(W)], (0, -1)), ([(x, W + arm - 1) for x in range(W)], (0, 1))]
     for cell, T in specs:
@@ -456,7 +466,7 @@ def hbar(
     sites = [(x, y) for x in list(range(bw)) + list(range(x2, x2 + bw)) for y in range(bl)]
     sites += [(x, y) for x in range(bw, x2) for y in range(y0, y0 + brw)]
     pot = 0.0 if potential is None else potential
-    _fill_square(b, sites, lambda s: pot, t)
+    _fill_square(b, sites, None, t, value=pot)
     for xs in (range(bw), range(x2, x2 + bw)):
         b.attach_lead(square_lead([(x, 0) for x in xs], (0, -1), t=t, vector_potential=A))
         b.attach_lead(square_lead([(x, bl - 1) for x in xs], (0, 1), t=t, vector_potential=A))
@@ -533,7 +543,7 @@ def hall_bar(
     sites = [(x, y) for x in range(L) for y in range(W)]
     for x0 in starts:
         sites += [(x, y) for x in range(x0, x0 + pw) for y in list(range(-pl, 0)) + list(range(W, W + pl))]
-    _fill_square(b, sites, lambda s: 0.0, t)
+    _fill_square(b, sites, None, t)
     bottom = [([(x, -pl) for x in range(x0, x0 + pw)], (0, -1)) for x0 in starts]
     top = [([(x, W + pl - 1) for x in range(x0, x0 + pw)], (0, 1)) for x0 in starts[::-1]]
     specs = [([(0, y) for y in range(W)], (-1, 0)), *bottom, ([(L - 1, y) for y in range(W)], (1, 0)), *top]

@@ -209,6 +209,47 @@ class Builder(_SiteStore):
             )
         self._hops[(a, b)] = value
 
+    def add_sites(self, tags: Iterable[Hashable], onsite: Any = 0.0, *, values: Sequence[Any] | None = None) -> None:
+        """Add (or overwrite) many sites at once: the bulk form of :meth:`add_site`.
+
+        Every site gets ``onsite`` (number, matrix or function, as for
+        :meth:`add_site`), or, if ``values`` is given, one value per tag.
+        Positions are the tags (lattice tags); use :meth:`add_site` for
+        explicit positions.
+        """
+        tags = list(tags)
+        if values is not None:
+            values = list(values)
+            if len(values) != len(tags):
+                raise LatticeError(f"add_sites: expected one on-site value per tag ({len(tags)}), got {len(values)}")
+            values = [make_value(v, self.norbs, 1, f"on-site value of site {t!r}", onsite=True)
+                      for t, v in zip(tags, values)]
+        else:
+            shared = make_value(onsite, self.norbs, 1, "on-site value of add_sites", onsite=True)
+            values = [shared] * len(tags)
+        pos = []
+        for t in tags:
+            if type(t) is tuple and len(t) == 2 and type(t[0]) is int and type(t[1]) is int:
+                pos.append(_TAG)  # the common square-lattice tag, checked inline
+            else:
+                try:
+                    hash(t)
+                except TypeError as exc:
+                    raise LatticeError(f"site tag: expected a hashable value, got {t!r}") from exc
+                pos.append(_TAG if _is_lattice_tag(t) else None)
+        self._onsite.update(zip(tags, values))
+        self._pos.update(zip(tags, pos))
+
+    def add_hoppings(self, pairs: Iterable[tuple[Hashable, Hashable]], t: Any = 1.0) -> None:
+        """Add many bonds with one value ``t``: the bulk form of :meth:`add_hopping`."""
+        value = make_value(t, self.norbs, 2, "hopping of add_hoppings", onsite=False)
+        hops = self._hops
+        for a, b in pairs:
+            if a == b or (b, a) in hops:
+                self.add_hopping(a, b, t)  # the checks and messages of the single form
+            else:
+                hops[(a, b)] = value
+
     def add_flux(self, loop: Sequence[Hashable], flux: Any) -> None:
         """Thread a flux ``Phi/Phi0`` through a closed loop of existing bonds (Peierls phase on one bond).
 
