@@ -156,20 +156,39 @@ def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[
     """Add sites and all nearest-neighbour bonds among them (bond from (x,y) to (x+1,y) or (x,y+1)).
 
     ``onsite(site)`` gives each site's value; ``onsite=None`` gives every site ``value``.
+    Neighbours are found with integer keys in numpy (sorted search), not per site in Python.
     """
     sites = list(dict.fromkeys(sites))
     if onsite is None:
         b.add_sites(sites, value)
     else:
         b.add_sites(sites, values=[onsite(s) for s in sites])
-    present = set(b._onsite)
+    present = list(b._onsite)
+    try:
+        xy = np.array(present, dtype=np.int64)
+        ok = xy.ndim == 2 and xy.shape[1] == 2
+    except (TypeError, ValueError):
+        ok = False
     hops = b._hops
     for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
-        pairs = []
-        for (x, y) in sites:
-            nb = (x + dx, y + dy)
-            if nb in present and (nb, (x, y)) not in hops and ((x, y), nb) not in hops:
-                pairs.append((nb, (x, y)))
+        if ok:  # every tag an (x, y) pair of integers
+            lo = xy.min(axis=0) - 1
+            span = int(xy[:, 1].max() - lo[1]) + 2
+            keys = (xy[:, 0] - lo[0]) * span + (xy[:, 1] - lo[1])
+            order = np.argsort(keys)
+            skeys = keys[order]
+            own = np.array(sites, dtype=np.int64).reshape(-1, 2)
+            nkeys = (own[:, 0] + dx - lo[0]) * span + (own[:, 1] + dy - lo[1])
+            pos = np.minimum(np.searchsorted(skeys, nkeys), len(skeys) - 1)
+            found = np.flatnonzero(skeys[pos] == nkeys)
+            pairs = [(present[order[p]], sites[i]) for p, i in zip(pos[found].tolist(), found.tolist())]
+            if hops:
+                pairs = [(a, c) for a, c in pairs if (a, c) not in hops and (c, a) not in hops]
+        else:
+            pset = set(present)
+            pairs = [((x + dx, y + dy), (x, y)) for (x, y) in sites
+                     if (x + dx, y + dy) in pset and ((x + dx, y + dy), (x, y)) not in hops
+                     and ((x, y), (x + dx, y + dy)) not in hops]
         b.add_hoppings(pairs, _hop(t, b.norbs, d, spin_orbit))
 
 
@@ -392,7 +411,11 @@ def strip(
             base = base.value()
         return _onsite(base, norbs, zeeman)
 
-    _fill_square(b, ((x, y) for x in range(L) for y in range(W)), onsite, t, spin_orbit)
+    grid = ((x, y) for x in range(L) for y in range(W))
+    if not rnd.any():  # one value for every site
+        _fill_square(b, grid, None, t, spin_orbit, value=_onsite(pot, norbs, zeeman))
+    else:
+        _fill_square(b, grid, onsite, t, spin_orbit)
     for x0, T in ((0, (-1, 0)), (L - 1, (1, 0))):
         b.attach_lead(square_lead([(x0, y) for y in range(W)], T, onsite=_lead_eps(lead_potential), t=t,
                                   norbs=norbs, vector_potential=A, zeeman=zeeman, spin_orbit=spin_orbit))

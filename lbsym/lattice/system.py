@@ -43,6 +43,7 @@ scattering matrix.
 from __future__ import annotations
 
 import numbers
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -90,18 +91,22 @@ _TAG = object()
 
 def _positions_of(tags: Sequence[Hashable], stored: Mapping[Hashable, Any]) -> tuple[np.ndarray | None, ...]:
     """Position arrays (read-only rows of one array where possible) of ``tags``; None for no position."""
-    out: list[np.ndarray | None] = [None] * len(tags)
-    by_dim: dict[int, list[int]] = {}
-    for i, t in enumerate(tags):
-        p = stored[t]
-        if p is _TAG:
-            by_dim.setdefault(len(t), []).append(i)
-        elif p is not None:
-            out[i] = p
-    for idx in by_dim.values():
-        arr = np.array([tags[i] for i in idx], dtype=float)
+    out = list(map(stored.__getitem__, tags))
+    idx = [i for i, p in enumerate(out) if p is _TAG]
+    if not idx:
+        return tuple(out)
+    try:
+        groups = [(idx, np.array([tags[i] for i in idx], dtype=float))]
+        if groups[0][1].ndim != 2:
+            raise ValueError
+    except ValueError:  # tags of several dimensions
+        by_dim: dict[int, list[int]] = {}
+        for i in idx:
+            by_dim.setdefault(len(tags[i]), []).append(i)
+        groups = [(ix, np.array([tags[i] for i in ix], dtype=float)) for ix in by_dim.values()]
+    for ix, arr in groups:
         arr.setflags(write=False)
-        for i, row in zip(idx, arr):
+        for i, row in zip(ix, arr):
             out[i] = row
     return tuple(out)
 
@@ -244,6 +249,12 @@ class Builder(_SiteStore):
         """Add many bonds with one value ``t``: the bulk form of :meth:`add_hopping`."""
         value = make_value(t, self.norbs, 2, "hopping of add_hoppings", onsite=False)
         hops = self._hops
+        if not hops:  # a first batch: only pairs within it can clash, found by one set difference
+            pairs = list(pairs)
+            fwd = set(pairs)
+            if len(fwd) == len(pairs) and not any((b, a) in fwd for a, b in pairs):
+                hops.update(dict.fromkeys(pairs, value))
+                return
         for a, b in pairs:
             if a == b or (b, a) in hops:
                 self.add_hopping(a, b, t)  # the checks and messages of the single form
@@ -471,13 +482,23 @@ def _params_key(params: Mapping[str, Any]) -> tuple | None:
         return None
 
 
+def _const_mask(values: Sequence[Value]) -> np.ndarray:
+    """``value.is_const`` for each value (each distinct object looked at once)."""
+    distinct = {id(v): v for v in values}
+    if all(v.func is None for v in distinct.values()):
+        return np.ones(len(values), dtype=bool)
+    return np.array([v.func is None for v in values], dtype=bool)
+
+
 def _stack_consts(values: Sequence[Value], no: int) -> np.ndarray:
     """Constant values as an (n, no, no) complex array."""
     if not values:
         return np.zeros((0, no, no), dtype=complex)
-    if no == 1:
-        return np.fromiter((v.const[0, 0] for v in values), dtype=complex, count=len(values)).reshape(-1, 1, 1)
-    return np.array([v.const for v in values], dtype=complex)
+    # values are mostly shared objects (make_value's scalar cache): stack each distinct one once
+    ids = np.fromiter(map(id, values), dtype=np.int64, count=len(values))
+    uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = np.array([values[i].const for i in first], dtype=complex).reshape(len(uniq), no, no)
+    return distinct[inverse.ravel()]
 
 
 def _assemble(n: int, no: int, on_idx: np.ndarray, on_blocks: np.ndarray, ii: np.ndarray, jj: np.ndarray,
@@ -684,7 +705,10 @@ class System:
         index = {tag: i for i, tag in enumerate(sites)}
         no = b.norbs
         try:
-            ij = np.array([(index[a], index[c]) for (a, c) in b._hops], dtype=np.int64).reshape(-1, 2)
+            keys, get = list(b._hops), index.__getitem__
+            ij = np.empty((len(keys), 2), dtype=np.int64)
+            ij[:, 0] = np.fromiter(map(get, map(itemgetter(0), keys)), dtype=np.int64, count=len(keys))
+            ij[:, 1] = np.fromiter(map(get, map(itemgetter(1), keys)), dtype=np.int64, count=len(keys))
         except KeyError:
             for (a, c) in b._hops:
                 for tag in (a, c):
@@ -711,10 +735,10 @@ class System:
         set_(self, "leads", tuple(leads))
         # constant part (one sparse matrix) and the entries that depend on parameters
         values = [b._onsite[t] for t in sites]
-        const_on = np.fromiter((v.func is None for v in values), dtype=bool, count=len(values))
+        const_on = _const_mask(values)
         dyn_on = tuple((int(i), values[i]) for i in np.flatnonzero(~const_on))
         hop_values = list(b._hops.values())
-        const_hop = np.fromiter((v.func is None for v in hop_values), dtype=bool, count=len(hop_values))
+        const_hop = _const_mask(hop_values)
         dyn_hop = tuple((int(ij[k, 0]), int(ij[k, 1]), hop_values[k]) for k in np.flatnonzero(~const_hop))
         A = b._A_value
         A_dyn = A is not None and bool(A.required or A.optional or A.var_kw)  # else: phases fixed now
