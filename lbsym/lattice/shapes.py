@@ -165,23 +165,24 @@ def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[
         b.add_sites(sites, values=[onsite(s) for s in sites])
     present = list(b._onsite)
     try:
-        xy = np.array(present, dtype=np.int64)
-        ok = xy.ndim == 2 and xy.shape[1] == 2
-    except (TypeError, ValueError):
+        own = np.array(sites, dtype=np.int64)
+        xy = own if len(present) == len(sites) else np.array(present, dtype=np.int64)
+        ok = xy.ndim == 2 and xy.shape[1] == 2 and own.ndim == 2 and own.shape[1] == 2
+    except (TypeError, ValueError, OverflowError):
         ok = False
+    if ok:  # every tag an (x, y) pair of integers: sorted integer keys
+        lo = xy.min(axis=0) - 1
+        span = int(xy[:, 1].max() - lo[1]) + 2
+        keys = (xy[:, 0] - lo[0]) * span + (xy[:, 1] - lo[1])
+        order = np.argsort(keys)
+        skeys = keys[order]
     hops = b._hops
     for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
-        if ok:  # every tag an (x, y) pair of integers
-            lo = xy.min(axis=0) - 1
-            span = int(xy[:, 1].max() - lo[1]) + 2
-            keys = (xy[:, 0] - lo[0]) * span + (xy[:, 1] - lo[1])
-            order = np.argsort(keys)
-            skeys = keys[order]
-            own = np.array(sites, dtype=np.int64).reshape(-1, 2)
+        if ok:
             nkeys = (own[:, 0] + dx - lo[0]) * span + (own[:, 1] + dy - lo[1])
             pos = np.minimum(np.searchsorted(skeys, nkeys), len(skeys) - 1)
             found = np.flatnonzero(skeys[pos] == nkeys)
-            pairs = [(present[order[p]], sites[i]) for p, i in zip(pos[found].tolist(), found.tolist())]
+            pairs = [(present[p], sites[i]) for p, i in zip(order[pos[found]].tolist(), found.tolist())]
             if hops:
                 pairs = [(a, c) for a, c in pairs if (a, c) not in hops and (c, a) not in hops]
         else:
