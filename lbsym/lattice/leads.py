@@ -217,6 +217,31 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
         whose inter-cell hopping is singular in a way that makes the decaying
         modes linearly dependent).
     """
+    return lead_modes_and_bloch(h, V, energy, norbs=norbs, edge_tol=edge_tol)[0]
+
+
+def reversed_bloch(bloch: tuple[np.ndarray, np.ndarray, np.ndarray] | None):
+    """Bloch solutions of the reversed lead (``V -> V^dagger``): ``lambda -> 1/lambda``, same vectors.
+
+    ``(E - h - V^dagger lambda' - V / lambda') phi = 0`` is the original
+    equation with ``lambda = 1/lambda'``.  None unless every ``lambda`` is
+    finite and nonzero (a singular ``V``: solve the reversed lead afresh).
+    """
+    if bloch is None:
+        return None
+    lam, phi, finite = bloch
+    if not finite.all() or not np.all(lam != 0):
+        return None
+    return 1.0 / lam, phi, finite
+
+
+def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
+                         edge_tol: float = EDGE_TOL, bloch=None) -> tuple[LeadModes, tuple]:
+    """:func:`lead_modes` and the Bloch solutions ``(lambda, phi, finite)`` of the scaled problem.
+
+    ``bloch``: those solutions when already known (from :func:`reversed_bloch`),
+    which skips the eigenproblem.
+    """
     try:
         h = np.asarray(h, dtype=complex)
         V = np.asarray(V, dtype=complex)
@@ -232,7 +257,9 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
     if np.abs(V).max() == 0:
         raise LatticeError("lead inter-cell hopping is zero: expected a lead connected from cell to cell")
     hs, Vs, Es = h / scale, V / scale, energy / scale
-    lam, phi_all, finite = _bloch_solutions(hs, Vs, Es)
+    if bloch is None:
+        bloch = _bloch_solutions(hs, Vs, Es)
+    lam, phi_all, finite = bloch
     absl = np.abs(lam)
     with np.errstate(divide="ignore"):
         loglam = np.where(finite, np.log(np.where(absl > 0, absl, 1e-300)), np.inf)
@@ -320,7 +347,7 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
                   phi_ret_inv=phi_ret_inv, selfenergy=sigma, hop=V.copy())
     for a in arrays.values():
         a.setflags(write=False)
-    return LeadModes(**arrays, residual=residual)
+    return LeadModes(**arrays, residual=residual), bloch
 
 
 def selfenergy_1d(energy: float, t: float = 1.0, eps: float = 0.0) -> complex:

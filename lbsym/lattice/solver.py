@@ -34,7 +34,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import LatticeError
 from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
-from .leads import LeadModes, lead_modes
+from .leads import LeadModes, lead_modes, lead_modes_and_bloch, reversed_bloch
 from .rgf import rgf_smatrix
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,13 +72,17 @@ def prepare_leads(fsys: System, energy: float, params: Mapping[str, Any]) -> lis
     """Modes of every lead (some or all may have no open channel)."""
     if not fsys.leads:
         raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
-    modes, seen = [], {}
+    modes, seen, blochs = [], {}, {}
     for k, lead in enumerate(fsys.leads):
         h, v = lead.matrices(params)
         key = (h.tobytes(), v.tobytes(), h.shape)
         if key not in seen:  # identical leads (e.g. both ends of a strip) share one mode computation
+            # a lead facing the other way (same h, hopping V^dagger: the two ends of a strip in a
+            # field) reuses the eigenproblem's solutions with lambda -> 1/lambda
+            reverse = (h.tobytes(), np.ascontiguousarray(v.conj().T).tobytes(), h.shape)
             try:
-                seen[key] = lead_modes(h, v, energy, norbs=fsys.norbs)
+                seen[key], blochs[key] = lead_modes_and_bloch(h, v, energy, norbs=fsys.norbs,
+                                                              bloch=reversed_bloch(blochs.get(reverse)))
             except LatticeError as exc:
                 raise LatticeError(f"lead {k}: {exc}") from None
         m = seen[key]
