@@ -75,11 +75,11 @@ def prepare_leads(fsys: System, energy: float, params: Mapping[str, Any]) -> lis
     modes, seen, blochs = [], {}, {}
     for k, lead in enumerate(fsys.leads):
         h, v = lead.matrices(params)
-        key = (h.tobytes(), v.tobytes(), h.shape)
+        key = (h.tobytes(), (v + 0.0).tobytes(), h.shape)  # + 0.0: -0.0 and 0.0 give one key
         if key not in seen:  # identical leads (e.g. both ends of a strip) share one mode computation
             # a lead facing the other way (same h, hopping V^dagger: the two ends of a strip in a
             # field) reuses the eigenproblem's solutions with lambda -> 1/lambda
-            reverse = (h.tobytes(), np.ascontiguousarray(v.conj().T).tobytes(), h.shape)
+            reverse = (h.tobytes(), (np.ascontiguousarray(v.conj().T) + 0.0).tobytes(), h.shape)
             try:
                 seen[key], blochs[key] = lead_modes_and_bloch(h, v, energy, norbs=fsys.norbs,
                                                               bloch=reversed_bloch(blochs.get(reverse)))
@@ -112,8 +112,15 @@ def _gauge_transformed(m: LeadModes, d: np.ndarray) -> LeadModes:
     return LeadModes(**arrays, residual=m.residual)
 
 
+#: SuperLU options of the first sparse attempt: E - H - Sigma is structurally symmetric, so an
+#: ordering of A + A^T with diagonal pivots preferred (threshold 0.01) keeps the fill well below
+#: COLAMD's (1.5-2x faster on the Hall bar and the cross); the robust default (COLAMD, partial
+#: pivoting) follows if the result misses the unitarity gate.
+FAST_LU = dict(permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01, options=dict(SymmetricMode=True))
+
+
 def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
-                   dense: bool = False) -> SMatrix:
+                   dense: bool = False, fast: bool = False) -> SMatrix:
     """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads).
 
     With ``dense=True`` the system is solved by dense least squares instead,
@@ -143,7 +150,7 @@ def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes
         psi = la.lstsq(M.toarray(), B)[0] if nin else B
     else:
         try:
-            lu = spla.splu(M.tocsc())
+            lu = spla.splu(M.tocsc(), **(FAST_LU if fast else {}))
         except RuntimeError as exc:
             raise SingularSolve(
                 f"E - H - Sigma is singular at E={energy!r}: the system has a bound state decoupled from all "
@@ -201,7 +208,7 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
     if sum(m.num_modes for m in modes) == 0:  # below every band edge: nothing propagates, T = 0 (as Kwant)
         return finish([], energy, modes)
     good = max(GOOD_UNITARITY, MODE_ERROR_FACTOR * max(m.residual for m in modes))
-    routes = ["sparse", "dense"] if fsys.num_orbitals <= DENSE_FALLBACK else ["sparse"]
+    routes = ["sparse-fast", "sparse", "dense"] if fsys.num_orbitals <= DENSE_FALLBACK else ["sparse-fast", "sparse"]
     if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
         routes.insert(0, "rgf")
     best, best_err, singular = None, np.inf, None
@@ -212,7 +219,7 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
             if route == "rgf":
                 S = rgf_smatrix(fsys, energy, params, modes)
             else:
-                S = sparse_smatrix(fsys, energy, params, modes, dense=route == "dense")
+                S = sparse_smatrix(fsys, energy, params, modes, dense=route == "dense", fast=route == "sparse-fast")
         except SingularSolve as exc:
             singular = exc
             continue
