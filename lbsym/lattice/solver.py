@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.linalg import get_lapack_funcs
 
 from ..errors import LatticeError
 from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
@@ -119,13 +120,21 @@ def _gauge_transformed(m: LeadModes, d: np.ndarray) -> LeadModes:
 FAST_LU = dict(permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01, options=dict(SymmetricMode=True))
 
 
+_getrf, _getrs = get_lapack_funcs(("getrf", "getrs"), dtype=np.complex128)
+
+#: Systems up to this many orbitals are solved first by one dense LU of ``E - H - Sigma`` (for a
+#: 1D ring of 120 sites one LU costs less than the Python overhead of a slice-by-slice sweep).
+SMALL_DENSE = 300
+
+
 def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes], *,
-                   dense: bool = False, fast: bool = False) -> SMatrix:
+                   dense: bool = False, fast: bool = False, direct: bool = False) -> SMatrix:
     """S-matrix by one sparse LU of ``E - H - sum Sigma`` (any geometry, any number of leads).
 
     With ``dense=True`` the system is solved by dense least squares instead,
     which stays valid at a bound state in the continuum (``E - H - Sigma``
     singular, the bound state decoupled from the leads' propagating modes).
+    With ``direct=True`` by one dense LU (small systems; singular -> :class:`SingularSolve`).
     """
     H = fsys.hamiltonian(params)
     n = H.shape[0]
@@ -136,15 +145,25 @@ def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes
         rows.append(np.repeat(o, len(o))); cols.append(np.tile(o, len(o))); vals.append(m.selfenergy.ravel())
         rhs, ro, sub = rhs_and_readout(m)
         rhs_cols.append((o, rhs)); readouts.append((o, ro)); subtract.append(sub)
-    M = (sp.identity(n, dtype=complex, format="csr") * energy - H
-         - sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)))
     nin = sum(r[1].shape[1] for r in rhs_cols)
+    if direct:
+        M = -H.toarray()
+        M.ravel()[:: n + 1] += energy
+        np.subtract.at(M, (np.concatenate(rows), np.concatenate(cols)), np.concatenate(vals))
+    else:
+        M = (sp.identity(n, dtype=complex, format="csr") * energy - H
+             - sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)))
     B = np.zeros((n, nin), dtype=complex)
     col = 0
     for o, rhs in rhs_cols:
         np.add.at(B, (o[:, None], col + np.arange(rhs.shape[1])[None, :]), rhs)
         col += rhs.shape[1]
-    if dense:
+    if direct:
+        lu, piv, info = _getrf(M, overwrite_a=True)
+        if info != 0 or np.abs(np.diagonal(lu)).min() <= 1e-12 * max(1.0, np.abs(lu).max()):
+            raise SingularSolve(f"E - H - Sigma is (nearly) singular at E={energy!r} (dense LU)")
+        psi, info = _getrs(lu, piv, B) if nin else (B, 0)
+    elif dense:
         import scipy.linalg as la
 
         psi = la.lstsq(M.toarray(), B)[0] if nin else B
@@ -209,7 +228,9 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
         return finish([], energy, modes)
     good = max(GOOD_UNITARITY, MODE_ERROR_FACTOR * max(m.residual for m in modes))
     routes = ["sparse-fast", "sparse", "dense"] if fsys.num_orbitals <= DENSE_FALLBACK else ["sparse-fast", "sparse"]
-    if method == "rgf" or (method == "auto" and fsys.has_rgf_slices):
+    if method == "auto" and fsys.num_orbitals <= SMALL_DENSE:
+        routes.insert(0, "direct")
+    if method == "rgf" or (method == "auto" and fsys.has_rgf_slices and fsys.num_orbitals > SMALL_DENSE):
         routes.insert(0, "rgf")
     best, best_err, singular = None, np.inf, None
     for route in routes:
@@ -219,7 +240,8 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
             if route == "rgf":
                 S = rgf_smatrix(fsys, energy, params, modes)
             else:
-                S = sparse_smatrix(fsys, energy, params, modes, dense=route == "dense", fast=route == "sparse-fast")
+                S = sparse_smatrix(fsys, energy, params, modes, dense=route == "dense", fast=route == "sparse-fast",
+                                   direct=route == "direct")
         except SingularSolve as exc:
             singular = exc
             continue
