@@ -235,6 +235,54 @@ def reversed_bloch(bloch: tuple[np.ndarray, np.ndarray, np.ndarray] | None):
     return 1.0 / lam, phi, finite
 
 
+def _chain_modes(eps: float, c: complex, energy: float, edge_tol: float) -> LeadModes | None:
+    """:func:`lead_modes` of a one-orbital cell in closed form (1D chains: no eigenproblem).
+
+    ``c lambda^2 - (E - eps) lambda + conj(c) = 0``; the mode of a
+    propagating root is ``1/sqrt(|v|)``, ``v = -2 Im(lambda c)``.  Returns
+    None near a band edge, where the general route gives its error message.
+    """
+    b = energy - eps
+    a = abs(c)
+    disc = complex(b * b - 4 * a * a) ** 0.5
+    q = b + (disc if (b * disc).real >= 0 else -disc)  # no cancellation
+    if q == 0:
+        return None
+    lam1 = q / (2 * c)
+    lam2 = c.conjugate() / (c * lam1)
+    if abs(b) < 2 * a:  # propagating pair
+        if abs(b * b - 4 * a * a) < (edge_tol * a) ** 2 * 16:
+            return None
+        lams = [lam1 / abs(lam1), lam2 / abs(lam2)]
+        vels = [-2 * (lam * c).imag for lam in lams]
+        if min(abs(v) for v in vels) < edge_tol * a:
+            return None
+        (lo, vo), (li, vi) = sorted(zip(lams, vels), key=lambda p: -p[1])
+        if not (vo > 0 > vi):
+            return None
+        po, pi = 1 / vo ** 0.5, 1 / (-vi) ** 0.5
+        arrays = dict(phi_out=np.array([[po]], dtype=complex), phi_in=np.array([[pi]], dtype=complex),
+                      lambda_out=np.array([lo]), lambda_in=np.array([li]),
+                      velocity_out=np.array([vo]), velocity_in=np.array([vi]),
+                      phi_ret=np.array([[po]], dtype=complex), lambda_ret=np.array([lo]),
+                      phi_ret_inv=np.array([[1 / po]], dtype=complex), selfenergy=np.array([[c * lo]]),
+                      hop=np.array([[c]]))
+    else:
+        dec = lam1 if abs(lam1) < 1 else lam2
+        if abs(np.log(abs(dec))) < edge_tol:
+            return None
+        empty = np.zeros((1, 0), dtype=complex)
+        none = np.zeros(0, dtype=complex)
+        arrays = dict(phi_out=empty, phi_in=empty.copy(), lambda_out=none, lambda_in=none.copy(),
+                      velocity_out=np.zeros(0), velocity_in=np.zeros(0),
+                      phi_ret=np.ones((1, 1), dtype=complex), lambda_ret=np.array([dec]),
+                      phi_ret_inv=np.ones((1, 1), dtype=complex), selfenergy=np.array([[c * dec]]),
+                      hop=np.array([[c]]))
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return LeadModes(**arrays, residual=0.0)
+
+
 def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
                          edge_tol: float = EDGE_TOL, bloch=None) -> tuple[LeadModes, tuple]:
     """:func:`lead_modes` and the Bloch solutions ``(lambda, phi, finite)`` of the scaled problem.
@@ -256,6 +304,10 @@ def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: 
     scale = max(np.abs(V).max(), 1e-300)
     if np.abs(V).max() == 0:
         raise LatticeError("lead inter-cell hopping is zero: expected a lead connected from cell to cell")
+    if n == 1 and bloch is None:
+        fast = _chain_modes(complex(h[0, 0]).real, complex(V[0, 0]), energy, edge_tol)
+        if fast is not None:
+            return fast, None
     hs, Vs, Es = h / scale, V / scale, energy / scale
     if bloch is None:
         bloch = _bloch_solutions(hs, Vs, Es)
