@@ -20,12 +20,23 @@ Conventions
   DESIGN's multi-terminal formula; current out of the system into lead i);
   rows and columns sum to zero.  Kwant's ``conductance_matrix()`` is the
   negative: ``conductance_matrix(convention='kwant')``.
+* BLAS threads: a solve is many small LAPACK calls (slices tens to hundreds
+  wide), which threading only slows (on a shared 2-core machine threaded
+  OpenBLAS made single solves 20-70x slower).  Inside :func:`smatrix` BLAS
+  is limited to ``LBSYM_BLAS_THREADS`` threads (environment variable,
+  default 1; ``0`` leaves BLAS alone) through ``threadpoolctl`` when it is
+  installed (optional, not a dependency: ``pip install threadpoolctl``);
+  without it set ``OPENBLAS_NUM_THREADS=1`` (or ``OMP_NUM_THREADS``)
+  before numpy is imported.  Parallelize over energies instead
+  (:mod:`lbsym.lattice.sweep` with an executor).
 * Energies below every lead's band edge give an S-matrix with no open
   channels (shape (0, 0), all transmissions 0), as in Kwant.
 """
 
 from __future__ import annotations
 
+import os
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
@@ -55,6 +66,29 @@ MODE_ERROR_FACTOR = 10.0
 
 #: Largest system (orbitals) for which a singular solve falls back to dense least squares.
 DENSE_FALLBACK = 4000
+
+
+_CONTROLLER: list = []  # the threadpoolctl controller, made at the first solve (BLAS loaded by then)
+
+
+def blas_limits():
+    """Context manager limiting BLAS to ``LBSYM_BLAS_THREADS`` threads (default 1; see module notes)."""
+    raw = os.environ.get("LBSYM_BLAS_THREADS", "1")
+    try:
+        n = int(raw)
+    except ValueError:
+        raise LatticeError(f"LBSYM_BLAS_THREADS: expected a non-negative integer, got {raw!r}") from None
+    if n <= 0:
+        return nullcontext()
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _CONTROLLER.append(None)
+        else:
+            _CONTROLLER.append(ThreadpoolController())
+    ctl = _CONTROLLER[0]
+    return nullcontext() if ctl is None else ctl.limit(limits=n, user_api="blas")
 
 
 def _check_energy(energy: Any) -> float:
@@ -223,6 +257,11 @@ def smatrix(fsys: System, energy: float, params: Mapping[str, Any] | None = None
     if method == "rgf" and not fsys.has_rgf_slices:
         raise LatticeError("method='rgf' needs a two-terminal system that can be cut into slices; got "
                            f"{len(fsys.leads)} leads or an unsliceable geometry (use method='sparse')")
+    with blas_limits():
+        return _smatrix(fsys, energy, params, method)
+
+
+def _smatrix(fsys: System, energy: float, params: dict[str, Any], method: str) -> SMatrix:
     modes = prepare_leads(fsys, energy, params)
     if sum(m.num_modes for m in modes) == 0:  # below every band edge: nothing propagates, T = 0 (as Kwant)
         return finish([], energy, modes)
