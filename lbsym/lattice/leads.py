@@ -68,7 +68,13 @@ class LeadModes:
     momentum_out, momentum_in : ndarray (N,)
         ``k = arg(lambda)``.
     phi_ret, lambda_ret : ndarray
-        Outgoing then decaying modes (n of them): the retarded basis.
+        Outgoing then decaying modes (n of them): the retarded basis.  When
+        the decaying eigenvectors are ill-conditioned (nearly degenerate
+        evanescent modes, e.g. in a field: Dyson residual above
+        ``REFINE_RESIDUAL``), the decaying columns are an orthonormal
+        Schur basis of their span instead (``lambda_ret`` still lists the
+        decaying Bloch factors); ``phi_ret_inv`` and ``selfenergy`` use
+        that basis, and only the span enters the S-matrix.
     phi_ret_inv : ndarray (n, n)
     selfenergy : ndarray (n, n)
         ``V Phi_ret Lambda_ret Phi_ret^{-1}``.
@@ -283,6 +289,38 @@ def _chain_modes(eps: float, c: complex, energy: float, edge_tol: float) -> Lead
     return LeadModes(**arrays, residual=0.0)
 
 
+#: Dyson residual (relative) above which the decaying subspace is recomputed from a Schur form.
+REFINE_RESIDUAL = 1e-12
+
+
+def _dyson_residual(h: np.ndarray, V: np.ndarray, energy: float, sigma: np.ndarray, scale: float) -> float:
+    """``max |Sigma - V (E - h - Sigma)^-1 V^dagger| / scale`` (see :attr:`LeadModes.residual`)."""
+    n = h.shape[0]
+    try:
+        dyson = V @ np.linalg.solve(energy * np.eye(n) - h - sigma, V.conj().T)
+    except np.linalg.LinAlgError:
+        return np.inf
+    return float(np.abs(sigma - dyson).max()) / scale
+
+
+def _decaying_schur_basis(h: np.ndarray, V: np.ndarray, E: float, k: int):
+    """Orthonormal basis ``(Z11, Z21)`` (the ``phi`` and ``lambda phi`` halves) of the k decaying modes.
+
+    From the Schur form of the transfer matrix ordered with ``|lambda| < 1``
+    first; None if V is ill-conditioned or the count differs from ``k``.
+    """
+    n = h.shape[0]
+    if np.linalg.cond(V) >= 1e6:
+        return None
+    eye = np.eye(n)
+    Vinv = np.linalg.inv(V)
+    T = np.block([[np.zeros((n, n)), eye], [-Vinv @ V.conj().T, Vinv @ (E * eye - h)]])
+    _, Z, sdim = la.schur(T, output="complex", sort=lambda x: abs(x) < 1 - 1e-7)
+    if sdim != k:
+        return None
+    return Z[:n, :k], Z[n:, :k]
+
+
 def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
                          edge_tol: float = EDGE_TOL, bloch=None) -> tuple[LeadModes, tuple]:
     """:func:`lead_modes` and the Bloch solutions ``(lambda, phi, finite)`` of the scaled problem.
@@ -389,11 +427,23 @@ def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: 
             "unit cell whose inter-cell hopping has full rank"
         )
     sigma = (V @ (phi_ret * lam_ret[None, :])) @ phi_ret_inv
-    try:
-        dyson = V @ np.linalg.solve(energy * np.eye(n) - h - sigma, V.conj().T)
-        residual = float(np.abs(sigma - dyson).max()) / scale
-    except np.linalg.LinAlgError:
-        residual = np.inf
+    residual = _dyson_residual(h, V, energy, sigma, scale)
+    if residual > REFINE_RESIDUAL and finite.all():
+        # eigenvectors of nearly degenerate evanescent modes (e.g. in a magnetic field) are ill-conditioned,
+        # but their span is not: take the decaying subspace from an ordered Schur form instead
+        basis = _decaying_schur_basis(hs, Vs, Es, len(ev))
+        if basis is not None:
+            Z11, Z21 = basis
+            phi_ret2 = np.hstack([phi_out, Z11])
+            try:
+                inv2 = np.linalg.inv(phi_ret2)
+            except np.linalg.LinAlgError:
+                inv2 = None
+            if inv2 is not None:
+                sigma2 = (V @ np.hstack([phi_out * lam_out[None, :], Z21])) @ inv2
+                residual2 = _dyson_residual(h, V, energy, sigma2, scale)
+                if residual2 < residual:
+                    phi_ret, phi_ret_inv, sigma, residual = phi_ret2, inv2, sigma2, residual2
     arrays = dict(phi_out=phi_out, phi_in=phi_in, lambda_out=lam_out, lambda_in=lam_in,
                   velocity_out=vel_out, velocity_in=vel_in, phi_ret=phi_ret, lambda_ret=lam_ret,
                   phi_ret_inv=phi_ret_inv, selfenergy=sigma, hop=V.copy())
