@@ -46,7 +46,7 @@ from scipy.linalg import get_lapack_funcs
 
 from ..errors import LatticeError
 from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
-from .leads import LeadModes, lead_modes, lead_modes_and_bloch, reversed_bloch
+from .leads import LeadModes, lead_modes, lead_modes_and_bloch, reversed_bloch, reversed_schur
 from .rgf import rgf_smatrix
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +107,7 @@ def prepare_leads(fsys: System, energy: float, params: Mapping[str, Any]) -> lis
     """Modes of every lead (some or all may have no open channel)."""
     if not fsys.leads:
         raise LatticeError("the system has no leads: expected at least one attached lead for an S-matrix")
-    modes, seen, blochs = [], {}, {}
+    modes, seen, blochs, schurs = [], {}, {}, {}
     for k, lead in enumerate(fsys.leads):
         h, v = lead.matrices(params)
         key = (h.tobytes(), (v + 0.0).tobytes(), h.shape)  # + 0.0: -0.0 and 0.0 give one key
@@ -116,8 +116,9 @@ def prepare_leads(fsys: System, energy: float, params: Mapping[str, Any]) -> lis
             # field) reuses the eigenproblem's solutions with lambda -> 1/lambda
             reverse = (h.tobytes(), (np.ascontiguousarray(v.conj().T) + 0.0).tobytes(), h.shape)
             try:
-                seen[key], blochs[key] = lead_modes_and_bloch(h, v, energy, norbs=fsys.norbs,
-                                                              bloch=reversed_bloch(blochs.get(reverse)))
+                seen[key], blochs[key], schurs[key] = lead_modes_and_bloch(
+                    h, v, energy, norbs=fsys.norbs, bloch=reversed_bloch(blochs.get(reverse)),
+                    schur=reversed_schur(schurs.get(reverse)))
             except LatticeError as exc:
                 raise LatticeError(f"lead {k}: {exc}") from None
         m = seen[key]
