@@ -46,7 +46,7 @@ from scipy.linalg import get_lapack_funcs
 
 from ..errors import LatticeError
 from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
-from .leads import LeadModes, lead_modes, lead_modes_and_bloch, reversed_bloch, reversed_schur
+from .leads import LeadModes, lead_modes_and_bloch, reversed_bloch, reversed_schur
 from .rgf import rgf_smatrix
 
 if TYPE_CHECKING:  # pragma: no cover
