@@ -96,7 +96,6 @@ def floor_sizes(s) -> list[int]:
         xs = np.array([p[0] for p in pos])
         _, counts = np.unique(xs, return_counts=True)
         return [int(c) * s.norbs for c in counts]
-    from lbsym.lattice.rgf import find_slices  # noqa: F401
     if s._slices is not None:
         return [int(w) for w in s._slices.sizes]
     return [s.num_orbitals]

@@ -463,6 +463,8 @@ def _peierls_phases(A: Value | None, ra: np.ndarray, rb: np.ndarray, params: Map
 
 
 
+_MISSING = object()
+
 #: Parameter sets remembered per kind of cached work (Hamiltonian, RGF blocks, lead matrices).
 _CACHE_SIZE = 4
 
@@ -645,12 +647,13 @@ class FinalizedLead:
             return self._const_matrices
         params = {} if params is None else params
         key = _params_key(params)
-        if key is not None and key in self._cache:
-            return self._cache[key]
+        hit = None if key is None else self._cache.get(key)
+        if hit is not None:
+            return hit
         out = self._checked_matrices(params)
         if key is not None:
             if len(self._cache) >= _CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
+                self._cache.pop(next(iter(self._cache), None), None)
             self._cache[key] = out
         return out
 
@@ -817,12 +820,14 @@ class System:
         if key is None:
             return compute()
         store = self._cache.setdefault(kind, {})
-        if key in store:
-            value = store.pop(key)
-        else:
+        value = store.pop(key, _MISSING)  # pop and re-insert: most recently used last
+        if value is _MISSING:
             value = compute()
-            if len(store) >= _CACHE_SIZE:
-                store.pop(next(iter(store)))
+            while len(store) >= _CACHE_SIZE:
+                try:
+                    store.pop(next(iter(store)))
+                except (StopIteration, KeyError, RuntimeError):  # emptied by another thread
+                    break
         store[key] = value
         return value
 
