@@ -148,14 +148,42 @@ def _gauge_transformed(m: LeadModes, d: np.ndarray) -> LeadModes:
     return LeadModes(**arrays, residual=m.residual)
 
 
-#: SuperLU options of the first sparse attempt: E - H - Sigma is structurally symmetric, so an
-#: ordering of A + A^T with diagonal pivots preferred (threshold 0.01) keeps the fill well below
-#: COLAMD's (1.5-2x faster on the Hall bar and the cross); the robust default (COLAMD, partial
+#: SuperLU options tried for the first sparse attempt: E - H - Sigma is structurally symmetric, so
+#: an ordering of A + A^T with diagonal pivots preferred (threshold 0.01) often fills far less
+#: than COLAMD (1.5-2x faster on the Hall bar and the cross, slower on long strips: the ordering
+#: of least fill is chosen per system, see _factorize); the robust default (COLAMD, partial
 #: pivoting) follows if the result misses the unitarity gate.
 FAST_LU = dict(permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01, options=dict(SymmetricMode=True))
 
 
 _getrf, _getrs = get_lapack_funcs(("getrf", "getrs"), dtype=np.complex128)
+
+def _factorize(fsys: System, M: sp.csc_matrix, fast: bool):
+    """SuperLU of ``M``; ``fast``: with the ordering (symmetric-mode MMD or COLAMD) of least fill.
+
+    Which ordering fills less depends on the geometry (MMD on the Hall bar
+    and the cross, COLAMD on long strips), not on the energy: the first
+    fast solve of a system tries both and remembers the winner.
+    """
+    if not fast:
+        return spla.splu(M)
+    choice = fsys._cache.get(("lu-ordering",))
+    if choice is not None:
+        return spla.splu(M, **choice)
+    best = None
+    for opts in (FAST_LU, {}):
+        try:
+            lu = spla.splu(M, **opts)
+        except RuntimeError:
+            continue
+        fill = lu.L.nnz + lu.U.nnz
+        if best is None or fill < best[0]:
+            best = (fill, opts, lu)
+    if best is None:
+        raise RuntimeError("singular")
+    fsys._cache[("lu-ordering",)] = best[1]
+    return best[2]
+
 
 #: Systems up to this many orbitals are solved first by one dense LU of ``E - H - Sigma`` (for a
 #: 1D ring of 120 sites one LU costs less than the Python overhead of a slice-by-slice sweep).
@@ -204,7 +232,7 @@ def sparse_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes
         psi = la.lstsq(M.toarray(), B)[0] if nin else B
     else:
         try:
-            lu = spla.splu(M.tocsc(), **(FAST_LU if fast else {}))
+            lu = _factorize(fsys, M.tocsc(), fast)
         except RuntimeError as exc:
             raise SingularSolve(
                 f"E - H - Sigma is singular at E={energy!r}: the system has a bound state decoupled from all "
