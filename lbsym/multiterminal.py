@@ -208,11 +208,53 @@ class MultiTerminal:
         raise ParameterError(f"from_smatrix: expected an lbsym SMatrix or lattice SMatrix, got {type(S).__name__}")
 
     @classmethod
-    def from_conductance_matrix(cls, G: Any, *, spin_degeneracy: Any = 1, leads: Any = None) -> "MultiTerminal":
-        """From a conductance matrix in units of e^2/h per spin (Kwant convention)."""
+    def from_conductance_matrix(cls, G: Any, *, spin_degeneracy: Any = 1, leads: Any = None,
+                                convention: str = "lbsym") -> "MultiTerminal":
+        """From a conductance matrix in units of e^2/h per spin.
+
+        Parameters
+        ----------
+        G : square matrix
+            The conductance matrix, numeric or symbolic.
+        convention : {'lbsym', 'kwant'}
+            ``'lbsym'`` (default; the class convention above, also that of
+            ``lbsym.lattice.SMatrix.conductance_matrix()``): ``G_ij = T_ij``
+            (i != j), ``G_ii = R_ii - N_i <= 0``, ``I_i`` flowing out of the
+            conductor into terminal i.  ``'kwant'``: Kwant's
+            ``SMatrix.conductance_matrix()``, the negative of it
+            (``G_ij = -T_ij``, ``G_ii = N_i - R_ii >= 0``, ``I_i`` flowing from
+            terminal i into the conductor); it is negated on input.  A numeric
+            matrix with a positive diagonal given as ``'lbsym'`` (or a negative
+            one as ``'kwant'``) is refused: it is in the other convention,
+            and reading it as this one would flip the sign of every resistance.
+
+        Examples
+        --------
+        >>> G = [[-1, 1], [1, -1]]  # one open channel, T = 1
+        >>> MultiTerminal.from_conductance_matrix(G).conductance_matrix()
+        Matrix([
+        [-1,  1],
+        [ 1, -1]])
+        >>> MultiTerminal.from_conductance_matrix([[1, -1], [-1, 1]], convention="kwant").conductance_matrix()
+        Matrix([
+        [-1,  1],
+        [ 1, -1]])
+        """
+        if convention not in ("lbsym", "kwant"):
+            raise ParameterError(f"convention: expected 'lbsym' or 'kwant', got {convention!r}")
         G = sp.Matrix(G.tolist() if _is_ndarray(G) else G)
+        if G.rows != G.cols:
+            raise ShapeError(f"conductance matrix: expected a square matrix, got {G.rows}x{G.cols}")
+        sign = 1 if convention == "lbsym" else -1
+        for i in range(G.rows):
+            d = G[i, i]
+            if d.is_number and d.is_real and sign * d > 0:
+                other = "kwant" if convention == "lbsym" else "lbsym"
+                raise ParameterError(
+                    f"conductance matrix: diagonal entry G[{i},{i}] = {d} has the sign of the {other!r} convention "
+                    f"(expected {'<= 0' if sign > 0 else '>= 0'} for {convention!r}); pass convention={other!r}")
         return cls(None, leads=leads, spin_degeneracy=spin_degeneracy,
-                   _conductance=_spin(spin_degeneracy) * G)
+                   _conductance=_spin(spin_degeneracy) * sign * G)
 
     # ------------------------------------------------------------ access
     @property

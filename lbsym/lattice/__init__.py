@@ -18,8 +18,24 @@ Conventions
   leads the modes are ``e^{+-ikm}/sqrt(v)``, ``v = 2 t sin k``, so a single
   impurity ``eps`` at site 0 has ``t = 2i sin k/(2i sin k - eps)``,
   ``r = eps/(2i sin k - eps)``.
-* Conductance matrix in e^2/h per spin-resolved channel, Kwant convention
-  ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` (rows and columns sum to 0).
+* Conductance matrix in e^2/h per spin-resolved channel, lbsym's convention
+  ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` (rows and columns sum to 0);
+  Kwant's is the negative (``conductance_matrix(convention='kwant')``).
+
+Performance
+-----------
+* Work that does not depend on the energy (the Hamiltonian with its value
+  functions and Peierls phases, the lead matrices, the RGF slice blocks) is
+  cached on the :class:`System` per set of parameter values (the last few),
+  so an energy sweep evaluates value functions once; caches are not pickled.
+* Large square-lattice systems: build with :meth:`Builder.add_sites` /
+  :meth:`Builder.add_hoppings` (the shapes do); a 100 x 1000 strip builds in
+  well under a second.
+* Routes: one dense LU for small systems (<= 300 orbitals), RGF for
+  two-terminal systems that slice, sparse LU otherwise; results are checked
+  for unitarity against the accuracy of the lead modes.
+* BLAS is limited to ``LBSYM_BLAS_THREADS`` (default 1) threads inside a
+  solve when ``threadpoolctl`` is installed (see :mod:`lbsym.lattice.solver`).
 
 Quick start
 -----------

@@ -76,15 +76,26 @@ class SMatrix:
         t = self.data[self._block(out_lead), self._block(in_lead)]
         return np.linalg.eigvalsh(t.conj().T @ t)
 
-    def conductance_matrix(self) -> np.ndarray:
-        """``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i`` in units of e^2/h; rows/columns sum to 0."""
+    def conductance_matrix(self, convention: str = "lbsym") -> np.ndarray:
+        """The conductance matrix in units of e^2/h per spin-resolved channel; rows/columns sum to 0.
+
+        ``convention='lbsym'`` (the default; DESIGN's multi-terminal formula):
+        ``G_ij = T_ij`` (i != j), ``G_ii = R_ii - N_i``, so that
+        ``I_i = sum_j G_ij V_j`` is the current flowing out of the system into
+        lead i.  ``convention='kwant'``: Kwant's ``SMatrix.conductance_matrix()``,
+        the negative (``G_ij = -T_ij``, ``G_ii = N_i - R_ii``; ``I_i`` flows from
+        lead i into the system).  Either can be passed to
+        ``MultiTerminal.from_conductance_matrix`` with the same ``convention``.
+        """
+        if convention not in ("lbsym", "kwant"):
+            raise LatticeError(f"convention: expected 'lbsym' or 'kwant', got {convention!r}")
         n = self.num_leads
         G = np.empty((n, n))
         for i in range(n):
             for j in range(n):
                 G[i, j] = self.transmission(i, j)
             G[i, i] -= self.num_modes(i)
-        return G
+        return G if convention == "lbsym" else -G
 
     def unitarity_error(self) -> float:
         """``max |S^dagger S - 1|``."""

@@ -133,8 +133,30 @@ def check_hermitian(mat: np.ndarray, what: str) -> None:
         raise LatticeError(f"{what}: on-site matrix must be Hermitian, got {mat.tolist()!r}")
 
 
+#: Shared read-only Values of constant scalars, keyed by (value, norbs, onsite): a built
+#: system's thousands of equal hoppings and on-site energies share one object.
+_SCALARS: dict[tuple[complex, int, bool], Value] = {}
+_SCALAR_TYPES = (int, float, complex, np.float64, np.complex128, np.int64)
+
+
 def make_value(raw: Any, norbs: int, n_positional: int, what: str, *, onsite: bool) -> Value:
     """Normalize a user value (number, matrix or function) to a :class:`Value`."""
+    if type(raw) in _SCALAR_TYPES:  # fast path: the common constant scalar (a shared Value)
+        c = complex(raw)
+        key = (c, norbs, onsite)
+        v = _SCALARS.get(key)
+        if v is not None:
+            return v
+        if not (math.isfinite(c.real) and math.isfinite(c.imag)):
+            raise LatticeError(f"{what}: expected finite values, got {raw!r}")
+        if onsite and c.imag != 0:
+            raise LatticeError(f"{what}: on-site energy must be real (Hermitian H), got {c!r}")
+        mat = np.array([[c]]) if norbs == 1 else c * np.eye(norbs, dtype=complex)
+        mat.setflags(write=False)
+        v = Value(mat)
+        if len(_SCALARS) < 1024:
+            _SCALARS[key] = v
+        return v
     if callable(raw):
         req, opt, var_kw = param_names(raw, n_positional, what)
         return Value(None, raw, req, opt, var_kw)

@@ -40,6 +40,7 @@ discarded, its zero eigenvalues are kept as modes that vanish beyond cell 0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg as la
@@ -68,12 +69,24 @@ class LeadModes:
     momentum_out, momentum_in : ndarray (N,)
         ``k = arg(lambda)``.
     phi_ret, lambda_ret : ndarray
-        Outgoing then decaying modes (n of them): the retarded basis.
+        Outgoing then decaying modes (n of them): the retarded basis.  When
+        the decaying eigenvectors are ill-conditioned (nearly degenerate
+        evanescent modes, e.g. in a field: Dyson residual above
+        ``REFINE_RESIDUAL``), the decaying columns are an orthonormal
+        Schur basis of their span instead (``lambda_ret`` still lists the
+        decaying Bloch factors); ``phi_ret_inv`` and ``selfenergy`` use
+        that basis, and only the span enters the S-matrix.
     phi_ret_inv : ndarray (n, n)
     selfenergy : ndarray (n, n)
         ``V Phi_ret Lambda_ret Phi_ret^{-1}``.
     hop : ndarray (n, n)
         The inter-cell hopping ``V``.
+    residual : float
+        Accuracy of the modes: ``max |Sigma - V (E - h - Sigma)^-1 V^dagger|``
+        relative to ``max |V|`` (the self-energy's own Dyson equation).  An
+        exact solve of the scattering problem with these modes is unitary only
+        to about this (a few times it); in a field, where the transfer
+        matrix is far from normal, it can reach 1e-10.
     """
 
     phi_out: np.ndarray
@@ -87,6 +100,7 @@ class LeadModes:
     phi_ret_inv: np.ndarray
     selfenergy: np.ndarray
     hop: np.ndarray
+    residual: float = 0.0
 
     @property
     def num_modes(self) -> int:
@@ -150,7 +164,32 @@ def _split_group(Q: np.ndarray, lam: complex, V: np.ndarray, parity: np.ndarray,
     return out
 
 
-def _bloch_solutions(h: np.ndarray, V: np.ndarray, E: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _schur_bloch(T: np.ndarray, n: int):
+    """Bloch factors from the Schur form of the transfer matrix, eigenvectors of the propagating ones only.
+
+    Returns ``(lambda, phi, finite, (R, Z))`` with ``phi`` zero in the
+    non-propagating columns (the decaying subspace is taken from ``(R, Z)``
+    itself, see :func:`_decaying_schur_basis`), or None when propagating
+    Bloch factors are degenerate (their eigenspaces need the eigenvector route).
+    """
+    R, Z = la.schur(T, output="complex")
+    lam = np.diagonal(R).copy()
+    absl = np.abs(lam)
+    pidx = np.flatnonzero(np.abs(np.log(np.where(absl > 0, absl, 1e-300))) < 1e-7)
+    pl = lam[pidx]
+    if len(pl) > 1 and np.min(np.abs(pl[:, None] - pl[None, :]) + 10 * np.eye(len(pl))) < 1e-8:
+        return None
+    vecs = np.zeros((2 * n, 2 * n), dtype=complex)
+    for p in pidx:  # back substitution in the triangular factor (what LAPACK's trevc does)
+        y = np.zeros(p + 1, dtype=complex)
+        y[p] = 1.0
+        if p:
+            y[:p] = la.solve_triangular(R[:p, :p] - lam[p] * np.eye(p), -R[:p, p])
+        vecs[:, p] = Z[:, : p + 1] @ y
+    return lam, vecs[:n, :], np.ones(2 * n, dtype=bool), (R, Z)
+
+
+def _bloch_solutions(h: np.ndarray, V: np.ndarray, E: float, use_schur: bool = False):
     """All 2n Bloch factors ``lambda`` (inf where infinite), their vectors phi (n x 2n), and a finite mask.
 
     Three routes, by the structure of V (all solve the same problem):
@@ -158,7 +197,8 @@ def _bloch_solutions(h: np.ndarray, V: np.ndarray, E: float) -> tuple[np.ndarray
     * ``V = c * 1``: ``phi`` are eigenvectors of ``h`` and each gives the two
       roots of ``c lambda^2 - (E - eps_n) lambda + conj(c) = 0``;
     * ``V`` well conditioned: ordinary eigenproblem of the transfer matrix
-      ``[[0, 1], [-V^-1 V^dagger, V^-1 (E - h)]]``;
+      ``[[0, 1], [-V^-1 V^dagger, V^-1 (E - h)]]`` (with ``use_schur``: its
+      Schur form, see :func:`_schur_bloch`; a 4-tuple with ``(R, Z)``);
     * otherwise the generalized eigenproblem (singular V allowed).
     """
     n = h.shape[0]
@@ -176,6 +216,10 @@ def _bloch_solutions(h: np.ndarray, V: np.ndarray, E: float) -> tuple[np.ndarray
     if np.linalg.cond(V) < 1e6:
         Vinv = np.linalg.inv(V)
         T = np.block([[np.zeros((n, n)), eye], [-Vinv @ V.conj().T, Vinv @ (E * eye - h)]])
+        if use_schur:
+            out = _schur_bloch(T, n)
+            if out is not None:
+                return out
         lam, vecs = la.eig(T)
         return lam, vecs[:n, :], np.ones(2 * n, dtype=bool)
     A = np.block([[np.zeros((n, n)), eye], [-V.conj().T, E * eye - h]])
@@ -210,6 +254,143 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
         whose inter-cell hopping is singular in a way that makes the decaying
         modes linearly dependent).
     """
+    return lead_modes_and_bloch(h, V, energy, norbs=norbs, edge_tol=edge_tol)[0]
+
+
+def reversed_bloch(bloch: tuple[np.ndarray, np.ndarray, np.ndarray] | None):
+    """Bloch solutions of the reversed lead (``V -> V^dagger``): ``lambda -> 1/lambda``, same vectors.
+
+    ``(E - h - V^dagger lambda' - V / lambda') phi = 0`` is the original
+    equation with ``lambda = 1/lambda'``.  None unless every ``lambda`` is
+    finite and nonzero (a singular ``V``: solve the reversed lead afresh).
+    """
+    if bloch is None:
+        return None
+    lam, phi, finite = bloch[:3]
+    if not finite.all() or not np.all(lam != 0):
+        return None
+    if len(bloch) > 3:
+        return 1.0 / lam, phi, finite, reversed_schur(bloch[3])
+    return 1.0 / lam, phi, finite
+
+
+def _chain_modes(eps: float, c: complex, energy: float, edge_tol: float) -> LeadModes | None:
+    """:func:`lead_modes` of a one-orbital cell in closed form (1D chains: no eigenproblem).
+
+    ``c lambda^2 - (E - eps) lambda + conj(c) = 0``; the mode of a
+    propagating root is ``1/sqrt(|v|)``, ``v = -2 Im(lambda c)``.  Returns
+    None near a band edge, where the general route gives its error message.
+    """
+    b = energy - eps
+    a = abs(c)
+    disc = complex(b * b - 4 * a * a) ** 0.5
+    q = b + (disc if (b * disc).real >= 0 else -disc)  # no cancellation
+    if q == 0:
+        return None
+    lam1 = q / (2 * c)
+    lam2 = c.conjugate() / (c * lam1)
+    if abs(b) < 2 * a:  # propagating pair
+        if abs(b * b - 4 * a * a) < (edge_tol * a) ** 2 * 16:
+            return None
+        lams = [lam1 / abs(lam1), lam2 / abs(lam2)]
+        vels = [-2 * (lam * c).imag for lam in lams]
+        if min(abs(v) for v in vels) < edge_tol * a:
+            return None
+        (lo, vo), (li, vi) = sorted(zip(lams, vels), key=lambda p: -p[1])
+        if not (vo > 0 > vi):
+            return None
+        po, pi = 1 / vo ** 0.5, 1 / (-vi) ** 0.5
+        arrays = dict(phi_out=np.array([[po]], dtype=complex), phi_in=np.array([[pi]], dtype=complex),
+                      lambda_out=np.array([lo]), lambda_in=np.array([li]),
+                      velocity_out=np.array([vo]), velocity_in=np.array([vi]),
+                      phi_ret=np.array([[po]], dtype=complex), lambda_ret=np.array([lo]),
+                      phi_ret_inv=np.array([[1 / po]], dtype=complex), selfenergy=np.array([[c * lo]]),
+                      hop=np.array([[c]]))
+    else:
+        dec = lam1 if abs(lam1) < 1 else lam2
+        if abs(np.log(abs(dec))) < edge_tol:
+            return None
+        empty = np.zeros((1, 0), dtype=complex)
+        none = np.zeros(0, dtype=complex)
+        arrays = dict(phi_out=empty, phi_in=empty.copy(), lambda_out=none, lambda_in=none.copy(),
+                      velocity_out=np.zeros(0), velocity_in=np.zeros(0),
+                      phi_ret=np.ones((1, 1), dtype=complex), lambda_ret=np.array([dec]),
+                      phi_ret_inv=np.ones((1, 1), dtype=complex), selfenergy=np.array([[c * dec]]),
+                      hop=np.array([[c]]))
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return LeadModes(**arrays, residual=0.0)
+
+
+#: Dyson residual (relative) above which the decaying subspace is recomputed from a Schur form.
+REFINE_RESIDUAL = 1e-12
+
+
+def _dyson_residual(h: np.ndarray, V: np.ndarray, energy: float, sigma: np.ndarray, scale: float) -> float:
+    """``max |Sigma - V (E - h - Sigma)^-1 V^dagger| / scale`` (see :attr:`LeadModes.residual`)."""
+    n = h.shape[0]
+    try:
+        dyson = V @ np.linalg.solve(energy * np.eye(n) - h - sigma, V.conj().T)
+    except np.linalg.LinAlgError:
+        return np.inf
+    return float(np.abs(sigma - dyson).max()) / scale
+
+
+def _decaying_schur_basis(h: np.ndarray, V: np.ndarray, E: float, k: int, schur=None):
+    """Orthonormal basis ``(Z11, Z21)`` (the ``phi`` and ``lambda phi`` halves) of the k decaying modes.
+
+    From the Schur form ``(R, Z)`` of the transfer matrix (computed here
+    unless given), reordered with ``|lambda| < 1`` first (LAPACK trsen).
+    Returns ``(basis or None, (R, Z))``; None if V is ill-conditioned or the
+    count differs from ``k``.
+    """
+    n = h.shape[0]
+    if schur is None:
+        if np.linalg.cond(V) >= 1e6:
+            return None, None
+        eye = np.eye(n)
+        Vinv = np.linalg.inv(V)
+        T = np.block([[np.zeros((n, n)), eye], [-Vinv @ V.conj().T, Vinv @ (E * eye - h)]])
+        schur = la.schur(T, output="complex")
+    R, Z = schur
+    select = (np.abs(np.diagonal(R)) < 1 - 1e-7).astype(np.int32)
+    if int(select.sum()) != k:
+        return None, schur
+    _, Zs, _, m, _, _, info = _trsen(select, R, Z, job="N")
+    if info != 0 or m != k:
+        return None, schur
+    return (Zs[:n, :k], Zs[n:, :k]), schur
+
+
+def reversed_schur(schur):
+    """Schur form of the reversed lead's transfer matrix from the original's.
+
+    The reversed lead's Bloch vectors are ``S x`` (``S`` swaps the ``phi`` and
+    ``lambda phi`` halves) with ``lambda -> 1/lambda``, so its transfer
+    matrix is ``S T^-1 S`` with Schur form ``(R^-1, S Z)``.
+    """
+    if schur is None:
+        return None
+    R, Z = schur
+    n = Z.shape[0] // 2
+    Rinv = la.solve_triangular(R, np.eye(len(R)))
+    return Rinv, np.vstack([Z[n:], Z[:n]])
+
+
+_trsen = la.get_lapack_funcs("trsen", dtype=np.complex128)
+
+
+def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
+                         edge_tol: float = EDGE_TOL, bloch=None, schur=None,
+                         _schur: bool = True) -> tuple[LeadModes, tuple, Any]:
+    """:func:`lead_modes` and the Bloch solutions ``(lambda, phi, finite)`` of the scaled problem.
+
+    ``bloch``: those solutions when already known (from :func:`reversed_bloch`),
+    which skips the eigenproblem; ``schur``: likewise the transfer matrix's
+    Schur form (from :func:`reversed_schur`), used only if the decaying
+    subspace needs it.  Returns ``(modes, bloch, schur)`` (``schur`` None
+    unless computed or given).
+    """
     try:
         h = np.asarray(h, dtype=complex)
         V = np.asarray(V, dtype=complex)
@@ -224,8 +405,16 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
     scale = max(np.abs(V).max(), 1e-300)
     if np.abs(V).max() == 0:
         raise LatticeError("lead inter-cell hopping is zero: expected a lead connected from cell to cell")
+    if n == 1 and bloch is None:
+        fast = _chain_modes(complex(h[0, 0]).real, complex(V[0, 0]), energy, edge_tol)
+        if fast is not None:
+            return fast, None, None
     hs, Vs, Es = h / scale, V / scale, energy / scale
-    lam, phi_all, finite = _bloch_solutions(hs, Vs, Es)
+    if bloch is None:
+        bloch = _bloch_solutions(hs, Vs, Es, use_schur=_schur)
+    lam, phi_all, finite = bloch[:3]
+    if len(bloch) > 3:
+        schur = bloch[3]
     absl = np.abs(lam)
     with np.errstate(divide="ignore"):
         loglam = np.where(finite, np.log(np.where(absl > 0, absl, 1e-300)), np.inf)
@@ -281,6 +470,28 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
     phi_out, lam_out, vel_out = vecs[:, out], lams[out], vels[out]
     phi_in, lam_in, vel_in = vecs[:, inc], lams[inc], vels[inc]
     ev = np.flatnonzero(decaying)
+    if len(bloch) > 3:  # Schur route: the decaying subspace straight from the ordered Schur form
+        basis, schur = _decaying_schur_basis(hs, Vs, Es, len(ev), schur)
+        if basis is None:  # (cannot happen for a consistent count) -> the eigenvector route
+            return lead_modes_and_bloch(h, V, energy, norbs=norbs, edge_tol=edge_tol, _schur=False)
+        Z11, Z21 = basis
+        phi_ret = np.hstack([phi_out, Z11])
+        lam_ret = np.concatenate([lam_out, lam[ev]])
+        try:
+            phi_ret_inv = np.linalg.inv(phi_ret)
+            cond = np.linalg.norm(phi_ret, 1) * np.linalg.norm(phi_ret_inv, 1)
+        except np.linalg.LinAlgError:
+            cond = np.inf
+        if not np.isfinite(cond) or cond > 1e11:
+            return lead_modes_and_bloch(h, V, energy, norbs=norbs, edge_tol=edge_tol, _schur=False)
+        sigma = (V @ np.hstack([phi_out * lam_out[None, :], Z21])) @ phi_ret_inv
+        residual = _dyson_residual(h, V, energy, sigma, scale)
+        arrays = dict(phi_out=phi_out, phi_in=phi_in, lambda_out=lam_out, lambda_in=lam_in,
+                      velocity_out=vel_out, velocity_in=vel_in, phi_ret=phi_ret, lambda_ret=lam_ret,
+                      phi_ret_inv=phi_ret_inv, selfenergy=sigma, hop=V.copy())
+        for a in arrays.values():
+            a.setflags(write=False)
+        return LeadModes(**arrays, residual=residual), bloch, schur
     phi_ev = phi_all[:, ev]
     norms = np.linalg.norm(phi_ev, axis=0)
     phi_ev = phi_ev / np.where(norms > 0, norms, 1.0)
@@ -303,12 +514,29 @@ def lead_modes(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
             "unit cell whose inter-cell hopping has full rank"
         )
     sigma = (V @ (phi_ret * lam_ret[None, :])) @ phi_ret_inv
+    residual = _dyson_residual(h, V, energy, sigma, scale)
+    if residual > REFINE_RESIDUAL and finite.all():
+        # eigenvectors of nearly degenerate evanescent modes (e.g. in a magnetic field) are ill-conditioned,
+        # but their span is not: take the decaying subspace from an ordered Schur form instead
+        basis, schur = _decaying_schur_basis(hs, Vs, Es, len(ev), schur)
+        if basis is not None:
+            Z11, Z21 = basis
+            phi_ret2 = np.hstack([phi_out, Z11])
+            try:
+                inv2 = np.linalg.inv(phi_ret2)
+            except np.linalg.LinAlgError:
+                inv2 = None
+            if inv2 is not None:
+                sigma2 = (V @ np.hstack([phi_out * lam_out[None, :], Z21])) @ inv2
+                residual2 = _dyson_residual(h, V, energy, sigma2, scale)
+                if residual2 < residual:
+                    phi_ret, phi_ret_inv, sigma, residual = phi_ret2, inv2, sigma2, residual2
     arrays = dict(phi_out=phi_out, phi_in=phi_in, lambda_out=lam_out, lambda_in=lam_in,
                   velocity_out=vel_out, velocity_in=vel_in, phi_ret=phi_ret, lambda_ret=lam_ret,
                   phi_ret_inv=phi_ret_inv, selfenergy=sigma, hop=V.copy())
     for a in arrays.values():
         a.setflags(write=False)
-    return LeadModes(**arrays)
+    return LeadModes(**arrays, residual=residual), bloch, schur
 
 
 def selfenergy_1d(energy: float, t: float = 1.0, eps: float = 0.0) -> complex:

@@ -23,7 +23,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.linalg import get_lapack_funcs
+from scipy.sparse.csgraph import shortest_path
 
 from .leads import LeadModes
 from ._result import SingularSolve, SMatrix, finish, rhs_and_readout
@@ -46,38 +48,31 @@ class Slices:
         self.lead_pos = lead_pos
 
 
-def find_slices(fsys, builder) -> Slices | None:
-    """Slice a two-terminal system for the RGF solver, or return None if it is not two-terminal."""
+def find_slices(fsys, ij: np.ndarray) -> Slices | None:
+    """Slice a two-terminal system for the RGF solver, or return None if it is not two-terminal.
+
+    ``ij`` are the bonds as pairs of site indices.  Layers are breadth-first
+    distances from lead 0's interface (one C-level shortest-path search from a
+    virtual source bonded to every interface site).
+    """
     if len(fsys.leads) != 2:
         return None
     n = len(fsys.sites)
-    adj: list[list[int]] = [[] for _ in range(n)]
-    for a, c in builder._hops:
-        i, j = fsys._index[a], fsys._index[c]
-        adj[i].append(j)
-        adj[j].append(i)
-    layer = np.full(n, -1)
-    front = sorted(set(fsys.leads[0].interface))
-    layer[front] = 0
-    k = 0
-    while front:
-        nxt = []
-        for i in front:
-            for j in adj[i]:
-                if layer[j] < 0:
-                    layer[j] = k + 1
-                    nxt.append(j)
-        front = nxt
-        k += 1
-    if np.any(layer < 0):
+    src = np.array(sorted(set(fsys.leads[0].interface)), dtype=np.int64)
+    rows = np.concatenate([ij[:, 0], np.full(len(src), n)])
+    cols = np.concatenate([ij[:, 1], src])
+    graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    dist = shortest_path(graph, directed=False, unweighted=True, indices=n)[:n]
+    if not np.all(np.isfinite(dist)):
         return None  # parts not reachable from lead 0
+    layer = dist.astype(np.int64) - 1
     last = int(layer[list(fsys.leads[1].interface)].min())
     layer = np.minimum(layer, last)
     no = fsys.norbs
-    orbitals = []
-    for s in range(last + 1):
-        sites = np.flatnonzero(layer == s)
-        orbitals.append((sites[:, None] * no + np.arange(no)[None, :]).ravel())
+    order = np.argsort(layer, kind="stable")  # sites by layer, ascending index within a layer
+    counts = np.bincount(layer, minlength=last + 1)
+    orbitals = [(sites[:, None] * no + np.arange(no)[None, :]).ravel()
+                for sites in np.split(order, np.cumsum(counts)[:-1])]
     lead_pos = []
     for lead, s in zip(fsys.leads, (0, last)):
         where = {int(o): p for p, o in enumerate(orbitals[s])}
@@ -85,45 +80,74 @@ def find_slices(fsys, builder) -> Slices | None:
     return Slices(orbitals, tuple(lead_pos))
 
 
-def _blocks(fsys, params: Mapping[str, Any]):
-    """Dense blocks -H_s (minus the slice Hamiltonians) and couplings Ud[s] = <s|H|s+1>.
+class Blocks:
+    """The slice blocks of ``E - H`` in compact form (energy independent, cached per parameter set).
 
-    Padded to the largest slice; ``diag`` holds the diagonals of Ud and the
-    products conj(u_i) u_j when every coupling is diagonal.
+    Slice Hamiltonians are kept as coordinate lists (``-H_s``, one row
+    range per slice) and densified one slice at a time during the sweep, so
+    memory stays O(nonzeros) instead of O(slices * width^2).  Inter-slice
+    couplings ``U_s = <s|H|s+1>`` are kept as one scalar (``scalar``: ``U = c 1``
+    on every slice, uniform strips), as diagonals (``diag``), or as dense
+    blocks only when they are neither.
     """
-    const = not fsys._dyn_onsite and not fsys._dyn_hops
-    if const and "rgf" in fsys._cache:
-        return fsys._cache["rgf"]
-    sl = fsys._slices
-    H = fsys.hamiltonian(params).tocoo()
-    ns, wmax = len(sl.sizes), int(sl.sizes.max())
-    starts = np.concatenate([[0], np.cumsum(sl.sizes)[:-1]])
-    inv_perm = np.empty(len(sl.perm), dtype=int)
-    inv_perm[sl.perm] = np.arange(len(sl.perm))
-    sid = np.repeat(np.arange(ns), sl.sizes)
-    r, c = inv_perm[H.row], inv_perm[H.col]
-    sr, sc = sid[r], sid[c]
-    lr, lc = r - starts[sr], c - starts[sc]
-    Hd = np.zeros((ns, wmax, wmax), dtype=complex)
-    on = sr == sc
-    np.add.at(Hd, (sr[on], lr[on], lc[on]), -H.data[on])
-    up = sc == sr + 1
-    Ud = np.zeros((max(ns - 1, 0), wmax, wmax), dtype=complex)
-    np.add.at(Ud, (sr[up], lr[up], lc[up]), H.data[up])
-    diag = scalar = None
-    if ns > 1 and np.all(sl.sizes == wmax) and np.all(lr[up] == lc[up]):
-        d = Ud[:, np.arange(wmax), np.arange(wmax)]
-        if np.all(d == d[0, 0]) and d[0, 0] != 0:
-            scalar = complex(d[0, 0])  # U = c * 1 on every slice (uniform strips)
-        else:
-            diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
-    hnorm = float(max(np.abs(Hd).max(), np.abs(Ud).max() if Ud.size else 0.0))
-    out = (Hd, Ud, diag, scalar, hnorm)
-    if const:
-        for a in (Hd, Ud):
-            a.setflags(write=False)
-        fsys._cache["rgf"] = out
-    return out
+
+    __slots__ = ("sizes", "ptr", "lr", "lc", "data", "Ud", "diag", "scalar", "hnorm", "wmax")
+
+    def __init__(self, fsys, params: Mapping[str, Any]) -> None:
+        sl = fsys._slices
+        H = fsys.hamiltonian(params).tocoo()
+        sizes = sl.sizes
+        ns, wmax = len(sizes), int(sizes.max())
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        inv_perm = np.empty(len(sl.perm), dtype=np.int64)
+        inv_perm[sl.perm] = np.arange(len(sl.perm))
+        sid = np.repeat(np.arange(ns), sizes)
+        r, c = inv_perm[H.row], inv_perm[H.col]
+        sr, sc = sid[r], sid[c]
+        lr, lc = r - starts[sr], c - starts[sc]
+        on = np.flatnonzero(sr == sc)
+        on = on[np.argsort(sr[on], kind="stable")]
+        self.sizes, self.wmax = sizes, wmax
+        self.ptr = np.searchsorted(sr[on], np.arange(ns + 1))
+        self.lr, self.lc, self.data = lr[on], lc[on], -H.data[on]
+        up = sc == sr + 1
+        self.diag = self.scalar = self.Ud = None
+        ud_max = float(np.abs(H.data[up]).max()) if up.any() else 0.0
+        uniform = ns > 1 and np.all(sizes == wmax) and np.all(lr[up] == lc[up])
+        if uniform:
+            d = np.zeros((ns - 1, wmax), dtype=complex)
+            np.add.at(d, (sr[up], lr[up]), H.data[up])
+            if np.all(d == d[0, 0]) and d[0, 0] != 0:
+                self.scalar = complex(d[0, 0])  # U = c * 1 on every slice
+            else:
+                self.diag = (d, np.conj(d)[:, :, None] * d[:, None, :])
+        elif ns > 1:
+            Ud = np.zeros((ns - 1, wmax, wmax), dtype=complex)
+            np.add.at(Ud, (sr[up], lr[up], lc[up]), H.data[up])
+            self.Ud = Ud
+        self.hnorm = float(max(np.abs(self.data).max() if self.data.size else 0.0, ud_max))
+
+    def block(self, s: int) -> np.ndarray:
+        """A fresh dense ``-H_s``."""
+        w = int(self.sizes[s])
+        a = np.zeros((w, w), dtype=complex)
+        p0, p1 = self.ptr[s], self.ptr[s + 1]
+        a[self.lr[p0:p1], self.lc[p0:p1]] = self.data[p0:p1]  # entries are unique (summed CSR)
+        return a
+
+    def stacked(self, stop: int) -> np.ndarray:
+        """``-H_s`` for slices ``0 .. stop - 1`` as one (stop, w, w) array (equal widths)."""
+        w = self.wmax
+        a = np.zeros((stop, w, w), dtype=complex)
+        p1 = self.ptr[stop]
+        sid = np.repeat(np.arange(stop), np.diff(self.ptr[: stop + 1]))
+        a[sid, self.lr[:p1], self.lc[:p1]] = self.data[:p1]
+        return a
+
+
+def _blocks(fsys, params: Mapping[str, Any]) -> Blocks:
+    """The system's :class:`Blocks` for these parameter values (cached on the system)."""
+    return fsys._cached("rgf", params, lambda: Blocks(fsys, params))
 
 
 def _inverter(w: int, limit: float):
@@ -155,7 +179,7 @@ def _inverter(w: int, limit: float):
     return inv
 
 
-def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
+def _sweep_scalar(blocks, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
     """The sweep when every inter-slice hopping is ``c * 1``: fewest operations per slice.
 
     With ``|c| = 1`` the phases of the chains are collected at the end:
@@ -168,7 +192,7 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
     didx = np.arange(w) * (w + 1)
     small = w <= 24
     if small:  # fold E into all diagonal blocks at once (cheap for narrow slices)
-        EmH = mHd[: N + 1].copy()
+        EmH = blocks.stacked(N + 1)
         EmH.reshape(N + 1, -1)[:, didx] += energy
         getrf, getri, getri_lwork = get_lapack_funcs(("getrf", "getri", "getri_lwork"), dtype=np.complex128)
         lwork = int(np.real(getri_lwork(w)[0]))
@@ -177,7 +201,8 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
         if small:
             a = EmH[s] - g if unit else EmH[s] - cc * g
         else:
-            a = mHd[s] - g if unit else mHd[s] - cc * g
+            a = blocks.block(s)
+            a -= g if unit else cc * g
             a.ravel()[didx] += energy
         if s == N:
             a[np.ix_(pR, pR)] -= sigma_R
@@ -212,7 +237,8 @@ def _sweep_scalar(mHd, g, X, Z, Q, c, energy, N, w, pR, sigma_R, inv, limit):
 def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: list[LeadModes]) -> SMatrix:
     """Two-terminal S-matrix by the recursive Green's function method (see module docstring)."""
     sl = fsys._slices
-    mHd, Ud, diag, scalar, hnorm = _blocks(fsys, params)
+    blocks = _blocks(fsys, params)
+    diag, scalar = blocks.diag, blocks.scalar
     sizes = sl.sizes
     N = len(sizes) - 1
     (rhsL, roL, subL), (rhsR, roR, subR) = (rhs_and_readout(m) for m in modes)
@@ -223,7 +249,7 @@ def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: l
     bR = np.zeros((wN, rhsR.shape[1]), complex); bR[pR] = rhsR
     RR = np.zeros((roR.shape[0], wN), complex); RR[:, pR] = roR
     invs = {}
-    hscale = max(abs(energy), hnorm, max(float(np.abs(m.selfenergy).max()) for m in modes))
+    hscale = max(abs(energy), blocks.hnorm, max(float(np.abs(m.selfenergy).max()) for m in modes))
     limit = 1e-10 * hscale
 
     def inv(a):
@@ -234,7 +260,7 @@ def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: l
 
     def diag_block(s):
         w = int(sizes[s])
-        a = mHd[s, :w, :w].copy()
+        a = blocks.block(s)
         a.ravel()[:: w + 1] += energy
         if s == 0:
             a[np.ix_(pL, pL)] -= modes[0].selfenergy
@@ -247,23 +273,20 @@ def rgf_smatrix(fsys: System, energy: float, params: Mapping[str, Any], modes: l
     Z = RL @ g
     Q = Z @ bL
     if scalar is not None and N > 0:
-        g, X, Z, Q = _sweep_scalar(mHd, g, X, Z, Q, scalar, energy, N, int(sizes[0]), pR,
+        g, X, Z, Q = _sweep_scalar(blocks, g, X, Z, Q, scalar, energy, N, int(sizes[0]), pR,
                                    modes[1].selfenergy, inv, limit)
         N = 0  # swept
     for s in range(1, N + 1):
         wp, w = int(sizes[s - 1]), int(sizes[s])
         if diag is not None:
             u = diag[0][s - 1]
-            a = diag[1][s - 1] * g
-            np.subtract(mHd[s], a, out=a)
-            a.ravel()[:: w + 1] += energy
-            if s == N:
-                a[np.ix_(pR, pR)] -= modes[1].selfenergy
+            a = diag_block(s)
+            a -= diag[1][s - 1] * g
             g = inv(a)
             X = g @ (np.conj(u)[:, None] * X)
             zb = Z * u[None, :]
         else:
-            U = Ud[s - 1, :wp, :w]
+            U = blocks.Ud[s - 1, :wp, :w]
             Uh = U.conj().T
             a = diag_block(s) - Uh @ g @ U
             g = inv(a)

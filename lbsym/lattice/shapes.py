@@ -151,18 +151,46 @@ def _dagger(value: Any) -> Any:
     return np.conj(np.transpose(np.asarray(value, dtype=complex)))
 
 
-def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[[tuple[int, int]], Any],
-                 t: Any, spin_orbit: Any = None) -> None:
-    """Add sites and all nearest-neighbour bonds among them (bond from (x,y) to (x+1,y) or (x,y+1))."""
-    sites = list(sites)
-    for s in sites:
-        b.add_site(s, onsite(s))
-    present = set(b._onsite)
-    for (x, y) in sites:
-        for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
-            nb = (x + dx, y + dy)
-            if nb in present and ((nb, (x, y)) not in b._hops and ((x, y), nb) not in b._hops):
-                b.add_hopping(nb, (x, y), _hop(t, b.norbs, d, spin_orbit))
+def _fill_square(b: Builder, sites: Iterable[tuple[int, int]], onsite: Callable[[tuple[int, int]], Any] | None,
+                 t: Any, spin_orbit: Any = None, *, value: Any = 0.0) -> None:
+    """Add sites and all nearest-neighbour bonds among them (bond from (x,y) to (x+1,y) or (x,y+1)).
+
+    ``onsite(site)`` gives each site's value; ``onsite=None`` gives every site ``value``.
+    Neighbours are found with integer keys in numpy (sorted search), not per site in Python.
+    """
+    sites = list(dict.fromkeys(sites))
+    if onsite is None:
+        b.add_sites(sites, value)
+    else:
+        b.add_sites(sites, values=[onsite(s) for s in sites])
+    present = list(b._onsite)
+    try:
+        own = np.array(sites, dtype=np.int64)
+        xy = own if len(present) == len(sites) else np.array(present, dtype=np.int64)
+        ok = xy.ndim == 2 and xy.shape[1] == 2 and own.ndim == 2 and own.shape[1] == 2
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if ok:  # every tag an (x, y) pair of integers: sorted integer keys
+        lo = xy.min(axis=0) - 1
+        span = int(xy[:, 1].max() - lo[1]) + 2
+        keys = (xy[:, 0] - lo[0]) * span + (xy[:, 1] - lo[1])
+        order = np.argsort(keys)
+        skeys = keys[order]
+    hops = b._hops
+    for dx, dy, d in ((1, 0, "x"), (0, 1, "y")):
+        if ok:
+            nkeys = (own[:, 0] + dx - lo[0]) * span + (own[:, 1] + dy - lo[1])
+            pos = np.minimum(np.searchsorted(skeys, nkeys), len(skeys) - 1)
+            found = np.flatnonzero(skeys[pos] == nkeys)
+            pairs = [(present[p], sites[i]) for p, i in zip(order[pos[found]].tolist(), found.tolist())]
+            if hops:
+                pairs = [(a, c) for a, c in pairs if (a, c) not in hops and (c, a) not in hops]
+        else:
+            pset = set(present)
+            pairs = [((x + dx, y + dy), (x, y)) for (x, y) in sites
+                     if (x + dx, y + dy) in pset and ((x + dx, y + dy), (x, y)) not in hops
+                     and ((x, y), (x + dx, y + dy)) not in hops]
+        b.add_hoppings(pairs, _hop(t, b.norbs, d, spin_orbit))
 
 
 def _disorder(n: int, strength: float, seed: Any) -> np.ndarray:
@@ -373,6 +401,8 @@ def strip(
     pot = 0.0 if potential is None else potential
 
     def onsite(s):
+        if not rnd[s[0], s[1]] and isinstance(pot, (int, float)) and zeeman is None:
+            return pot
         base = pot
         if rnd[s[0], s[1]] != 0:
             base = Shifted(pot, rnd[s[0], s[1]]) if callable(pot) else (
@@ -382,7 +412,11 @@ def strip(
             base = base.value()
         return _onsite(base, norbs, zeeman)
 
-    _fill_square(b, ((x, y) for x in range(L) for y in range(W)), onsite, t, spin_orbit)
+    grid = ((x, y) for x in range(L) for y in range(W))
+    if not rnd.any():  # one value for every site
+        _fill_square(b, grid, None, t, spin_orbit, value=_onsite(pot, norbs, zeeman))
+    else:
+        _fill_square(b, grid, onsite, t, spin_orbit)
     for x0, T in ((0, (-1, 0)), (L - 1, (1, 0))):
         b.attach_lead(square_lead([(x0, y) for y in range(W)], T, onsite=_lead_eps(lead_potential), t=t,
                                   norbs=norbs, vector_potential=A, zeeman=zeeman, spin_orbit=spin_orbit))
@@ -407,7 +441,7 @@ def cross(W: int, arm: int, *, field: Any = None, field_everywhere: bool = True,
     b = Builder(vector_potential=A)
     sites = [(x, y) for x in range(-arm, W + arm) for y in range(W)]
     sites += [(x, y) for x in range(W) for y in list(range(-arm, 0)) + list(range(W, W + arm))]
-    _fill_square(b, sites, lambda s: 0.0, t)
+    _fill_square(b, sites, None, t)
     specs = [([(-arm, y) for y in range(W)], (-1, 0)), ([(W + arm - 1, y) for y in range(W)], (1, 0)),
              ([(x, -arm) for x in range(W)], (0, -1)), ([(x, W + arm - 1) for x in range(W)], (0, 1))]
     for cell, T in specs:
@@ -456,7 +490,7 @@ def hbar(
     sites = [(x, y) for x in list(range(bw)) + list(range(x2, x2 + bw)) for y in range(bl)]
     sites += [(x, y) for x in range(bw, x2) for y in range(y0, y0 + brw)]
     pot = 0.0 if potential is None else potential
-    _fill_square(b, sites, lambda s: pot, t)
+    _fill_square(b, sites, None, t, value=pot)
     for xs in (range(bw), range(x2, x2 + bw)):
         b.attach_lead(square_lead([(x, 0) for x in xs], (0, -1), t=t, vector_potential=A))
         b.attach_lead(square_lead([(x, bl - 1) for x in xs], (0, 1), t=t, vector_potential=A))
@@ -533,7 +567,7 @@ def hall_bar(
     sites = [(x, y) for x in range(L) for y in range(W)]
     for x0 in starts:
         sites += [(x, y) for x in range(x0, x0 + pw) for y in list(range(-pl, 0)) + list(range(W, W + pl))]
-    _fill_square(b, sites, lambda s: 0.0, t)
+    _fill_square(b, sites, None, t)
     bottom = [([(x, -pl) for x in range(x0, x0 + pw)], (0, -1)) for x0 in starts]
     top = [([(x, W + pl - 1) for x in range(x0, x0 + pw)], (0, 1)) for x0 in starts[::-1]]
     specs = [([(0, y) for y in range(W)], (-1, 0)), *bottom, ([(L - 1, y) for y in range(W)], (1, 0)), *top]

@@ -43,6 +43,7 @@ scattering matrix.
 from __future__ import annotations
 
 import numbers
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -58,12 +59,21 @@ __all__ = ["Builder", "Lead", "System", "FinalizedLead"]
 VectorPotential = Callable[..., np.ndarray]
 
 
+_REAL_TYPES = frozenset((int, float, np.int64, np.float64, np.int32))
+
+
+def _is_lattice_tag(tag: Hashable) -> bool:
+    """True for tags that are their own position: tuples of 1 to 3 real numbers."""
+    if type(tag) is not tuple or not 1 <= len(tag) <= 3:
+        return False
+    for v in tag:
+        if type(v) not in _REAL_TYPES and (not isinstance(v, numbers.Real) or isinstance(v, bool)):
+            return False
+    return True
+
+
 def _lattice_pos(tag: Hashable) -> np.ndarray | None:
-    if isinstance(tag, tuple) and 1 <= len(tag) <= 3 and all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in tag
-    ):
-        return np.array(tag, dtype=float)
-    return None
+    return np.array(tag, dtype=float) if _is_lattice_tag(tag) else None
 
 
 def _check_vector_potential(A: VectorPotential | None) -> tuple[VectorPotential | None, Value | None]:
@@ -73,6 +83,32 @@ def _check_vector_potential(A: VectorPotential | None) -> tuple[VectorPotential 
         raise LatticeError(f"vector_potential: expected a function A(positions, **params), got {A!r}")
     req, opt, var_kw = param_names(A, 1, "vector_potential")
     return A, Value(None, A, req, opt, var_kw)
+
+
+#: Marker in ``_SiteStore._pos``: the site's position is its (lattice) tag.
+_TAG = object()
+
+
+def _positions_of(tags: Sequence[Hashable], stored: Mapping[Hashable, Any]) -> tuple[np.ndarray | None, ...]:
+    """Position arrays (read-only rows of one array where possible) of ``tags``; None for no position."""
+    out = list(map(stored.__getitem__, tags))
+    idx = [i for i, p in enumerate(out) if p is _TAG]
+    if not idx:
+        return tuple(out)
+    try:
+        groups = [(idx, np.array([tags[i] for i in idx], dtype=float))]
+        if groups[0][1].ndim != 2:
+            raise ValueError
+    except ValueError:  # tags of several dimensions
+        by_dim: dict[int, list[int]] = {}
+        for i in idx:
+            by_dim.setdefault(len(tags[i]), []).append(i)
+        groups = [(ix, np.array([tags[i] for i in ix], dtype=float)) for ix in by_dim.values()]
+    for ix, arr in groups:
+        arr.setflags(write=False)
+        for i, row in zip(ix, arr):
+            out[i] = row
+    return tuple(out)
 
 
 class _SiteStore:
@@ -93,7 +129,7 @@ class _SiteStore:
             raise LatticeError(f"site tag: expected a hashable value, got {tag!r}") from exc
         value = make_value(onsite, self.norbs, 1, f"on-site value of site {tag!r}", onsite=True)
         if pos is None:
-            p = _lattice_pos(tag)
+            p = _TAG if _is_lattice_tag(tag) else None  # resolved in bulk by _positions_of
         else:
             try:
                 p = np.array(pos, dtype=float).ravel()
@@ -177,6 +213,53 @@ class Builder(_SiteStore):
                 "(the reverse element is the Hermitian conjugate automatically)"
             )
         self._hops[(a, b)] = value
+
+    def add_sites(self, tags: Iterable[Hashable], onsite: Any = 0.0, *, values: Sequence[Any] | None = None) -> None:
+        """Add (or overwrite) many sites at once: the bulk form of :meth:`add_site`.
+
+        Every site gets ``onsite`` (number, matrix or function, as for
+        :meth:`add_site`), or, if ``values`` is given, one value per tag.
+        Positions are the tags (lattice tags); use :meth:`add_site` for
+        explicit positions.
+        """
+        tags = list(tags)
+        if values is not None:
+            values = list(values)
+            if len(values) != len(tags):
+                raise LatticeError(f"add_sites: expected one on-site value per tag ({len(tags)}), got {len(values)}")
+            values = [make_value(v, self.norbs, 1, f"on-site value of site {t!r}", onsite=True)
+                      for t, v in zip(tags, values)]
+        else:
+            shared = make_value(onsite, self.norbs, 1, "on-site value of add_sites", onsite=True)
+            values = [shared] * len(tags)
+        pos = []
+        for t in tags:
+            if type(t) is tuple and len(t) == 2 and type(t[0]) is int and type(t[1]) is int:
+                pos.append(_TAG)  # the common square-lattice tag, checked inline
+            else:
+                try:
+                    hash(t)
+                except TypeError as exc:
+                    raise LatticeError(f"site tag: expected a hashable value, got {t!r}") from exc
+                pos.append(_TAG if _is_lattice_tag(t) else None)
+        self._onsite.update(zip(tags, values))
+        self._pos.update(zip(tags, pos))
+
+    def add_hoppings(self, pairs: Iterable[tuple[Hashable, Hashable]], t: Any = 1.0) -> None:
+        """Add many bonds with one value ``t``: the bulk form of :meth:`add_hopping`."""
+        value = make_value(t, self.norbs, 2, "hopping of add_hoppings", onsite=False)
+        hops = self._hops
+        if not hops:  # a first batch: only pairs within it can clash, found by one set difference
+            pairs = list(pairs)
+            fwd = set(pairs)
+            if len(fwd) == len(pairs) and not any((b, a) in fwd for a, b in pairs):
+                hops.update(dict.fromkeys(pairs, value))
+                return
+        for a, b in pairs:
+            if a == b or (b, a) in hops:
+                self.add_hopping(a, b, t)  # the checks and messages of the single form
+            else:
+                hops[(a, b)] = value
 
     def add_flux(self, loop: Sequence[Hashable], flux: Any) -> None:
         """Thread a flux ``Phi/Phi0`` through a closed loop of existing bonds (Peierls phase on one bond).
@@ -316,7 +399,10 @@ class Lead(_SiteStore):
                 back = None
                 if pb is not None and pb.size == self.translation.size:
                     target = pb - self.translation
-                    for s in self._onsite:
+                    guess = tuple(target.tolist())  # (3.0, 5.0) == (3, 5): integer tags are found at once
+                    if guess in self._onsite:
+                        back = guess
+                    for s in ([] if back is not None else self._onsite):
                         ps = _lattice_pos(s)
                         if ps is not None and ps.shape == target.shape and np.allclose(ps, target):
                             back = s
@@ -376,6 +462,63 @@ def _peierls_phases(A: Value | None, ra: np.ndarray, rb: np.ndarray, params: Map
     return np.exp(2j * np.pi * np.einsum("ij,ij->i", a_val, ra - rb))
 
 
+
+_MISSING = object()
+
+#: Parameter sets remembered per kind of cached work (Hamiltonian, RGF blocks, lead matrices).
+_CACHE_SIZE = 4
+
+
+def _freeze(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return ("ndarray", v.dtype.str, v.shape, v.tobytes())
+    hash(v)
+    return (type(v).__name__, v)
+
+
+def _params_key(params: Mapping[str, Any]) -> tuple | None:
+    """A hashable key of parameter values (type-tagged, so 1 and 1.0 differ), or None if unkeyable."""
+    try:
+        return tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    except TypeError:
+        return None
+
+
+def _const_mask(values: Sequence[Value]) -> np.ndarray:
+    """``value.is_const`` for each value (each distinct object looked at once)."""
+    distinct = {id(v): v for v in values}
+    if all(v.func is None for v in distinct.values()):
+        return np.ones(len(values), dtype=bool)
+    return np.array([v.func is None for v in values], dtype=bool)
+
+
+def _stack_consts(values: Sequence[Value], no: int) -> np.ndarray:
+    """Constant values as an (n, no, no) complex array."""
+    if not values:
+        return np.zeros((0, no, no), dtype=complex)
+    # values are mostly shared objects (make_value's scalar cache): stack each distinct one once
+    ids = np.fromiter(map(id, values), dtype=np.int64, count=len(values))
+    uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = np.array([values[i].const for i in first], dtype=complex).reshape(len(uniq), no, no)
+    return distinct[inverse.ravel()]
+
+
+def _assemble(n: int, no: int, on_idx: np.ndarray, on_blocks: np.ndarray, ii: np.ndarray, jj: np.ndarray,
+              hop_blocks: np.ndarray) -> sp.csr_matrix:
+    """CSR matrix from on-site blocks at sites ``on_idx`` and bond blocks ``H[i, j]`` (plus Hermitian conjugates)."""
+    eye = np.arange(no)
+    r_on = (on_idx[:, None, None] * no + eye[None, :, None] + 0 * eye[None, None, :]).ravel()
+    c_on = (on_idx[:, None, None] * no + 0 * eye[None, :, None] + eye[None, None, :]).ravel()
+    r = (ii[:, None, None] * no + eye[None, :, None] + 0 * eye[None, None, :]).ravel()
+    c = (jj[:, None, None] * no + 0 * eye[None, :, None] + eye[None, None, :]).ravel()
+    rows = np.concatenate([r_on, r, c])
+    cols = np.concatenate([c_on, c, r])
+    vals = np.concatenate([on_blocks.ravel(), hop_blocks.ravel(), hop_blocks.conj().ravel()])
+    M = sp.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
+    M.sum_duplicates()
+    return M
+
+
 def _restore(cls: type, state: dict[str, Any]) -> Any:
     """Unpickle an immutable object with slots."""
     obj = object.__new__(cls)
@@ -383,7 +526,7 @@ def _restore(cls: type, state: dict[str, Any]) -> Any:
         if k == "_index":
             v = MappingProxyType(v)
         object.__setattr__(obj, k, v)
-    if cls is System:
+    if cls in (System, FinalizedLead):
         object.__setattr__(obj, "_cache", {})
     return obj
 
@@ -393,7 +536,7 @@ class FinalizedLead:
 
     __slots__ = ("norbs", "translation", "cell_sites", "interface", "interface_orbitals",
                  "_pos", "_onsite", "_intra", "_inter", "_A", "_params", "_const_matrices",
-                 "_gauge", "_gauge_args")
+                 "_gauge", "_gauge_args", "_cache")
 
     def __init__(self, lead: Lead, interface: tuple[int, ...], gauge: Value | None = None,
                  gauge_args: tuple[Any, ...] = ()) -> None:
@@ -408,7 +551,7 @@ class FinalizedLead:
         orbs.setflags(write=False)
         set_(self, "interface_orbitals", orbs)
         idx = {tag: i for i, tag in enumerate(lead.cell_sites)}
-        set_(self, "_pos", tuple(lead._pos[tag] for tag in lead.cell_sites))
+        set_(self, "_pos", _positions_of(lead.cell_sites, lead._pos))
         set_(self, "_onsite", tuple(lead._onsite[tag] for tag in lead.cell_sites))
         set_(self, "_intra", tuple((idx[a], idx[b], v) for (a, b), v in lead._intra.items()))
         set_(self, "_inter", tuple((idx[a], idx[b], v) for a, b, v in lead._inter))
@@ -426,6 +569,7 @@ class FinalizedLead:
         if not self._inter:
             raise LatticeError("lead has no hopping between unit cells: expected at least one bond to the next cell")
         set_(self, "_const_matrices", None)
+        set_(self, "_cache", {})
         if not matrix_names:  # parameter-free lead: check and freeze its matrices once
             h, v = self.matrices({})
             h.setflags(write=False)
@@ -436,7 +580,7 @@ class FinalizedLead:
         raise AttributeError("FinalizedLead is immutable")
 
     def __reduce__(self):
-        return (_restore, (FinalizedLead, {k: getattr(self, k) for k in self.__slots__}))
+        return (_restore, (FinalizedLead, {k: getattr(self, k) for k in self.__slots__ if k != "_cache"}))
 
     def interface_phases(self, params: Mapping[str, Any] | None = None) -> np.ndarray | None:
         """``exp(2 pi i chi(r_s))`` per interface orbital for a lead in its own gauge (None if none).
@@ -502,6 +646,18 @@ class FinalizedLead:
         if self._const_matrices is not None:
             return self._const_matrices
         params = {} if params is None else params
+        key = _params_key(params)
+        hit = None if key is None else self._cache.get(key)
+        if hit is not None:
+            return hit
+        out = self._checked_matrices(params)
+        if key is not None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache), None), None)
+            self._cache[key] = out
+        return out
+
+    def _checked_matrices(self, params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         h1, v01 = self._cell_matrices(0, params)
         h1, v12 = self._cell_matrices(1, params)
         h2, v23 = self._cell_matrices(2, params)
@@ -514,6 +670,8 @@ class FinalizedLead:
                     f"neighbouring cells by {diff:.3g}; expected identical cells (check position-dependent "
                     "values and the gauge of the vector potential in the lead)"
                 )
+        for a in (h1, v01):
+            a.setflags(write=False)
         return h1, v01
 
 
@@ -532,7 +690,7 @@ class System:
     """
 
     __slots__ = ("sites", "leads", "norbs", "params", "_index", "_pos", "_const", "_dyn_onsite",
-                 "_dyn_hops", "_A", "_cache", "_slices")
+                 "_dyn_hops", "_phase_hops", "_A", "_cache", "_slices")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("System is immutable; build a new one with a Builder")
@@ -549,14 +707,22 @@ class System:
         sites = tuple(b._onsite)
         index = {tag: i for i, tag in enumerate(sites)}
         no = b.norbs
-        for (a, c) in b._hops:
-            for tag in (a, c):
-                if tag not in index:
-                    raise LatticeError(f"hopping ({a!r}, {c!r}): expected both sites in the system, {tag!r} is not")
+        try:
+            keys, get = list(b._hops), index.__getitem__
+            ij = np.empty((len(keys), 2), dtype=np.int64)
+            ij[:, 0] = np.fromiter(map(get, map(itemgetter(0), keys)), dtype=np.int64, count=len(keys))
+            ij[:, 1] = np.fromiter(map(get, map(itemgetter(1), keys)), dtype=np.int64, count=len(keys))
+        except KeyError:
+            for (a, c) in b._hops:
+                for tag in (a, c):
+                    if tag not in index:
+                        raise LatticeError(
+                            f"hopping ({a!r}, {c!r}): expected both sites in the system, {tag!r} is not") from None
+            raise
         set_(self, "sites", sites)
         set_(self, "norbs", no)
         set_(self, "_index", MappingProxyType(index))
-        set_(self, "_pos", tuple(b._pos[t] for t in sites))
+        set_(self, "_pos", _positions_of(sites, b._pos))
         set_(self, "_A", b._A_value)
         leads = []
         for k, (lead, iface, gauge) in enumerate(b._leads):
@@ -570,45 +736,31 @@ class System:
             args = tuple(self._arg(i) for i in idx)
             leads.append(FinalizedLead(lead, idx, gauge, args))
         set_(self, "leads", tuple(leads))
-        # constant part and dynamic entries
-        rows, cols, vals = [], [], []
-        dyn_on, dyn_hop = [], []
-        eye = np.arange(no)
-        for i, tag in enumerate(sites):
-            v = b._onsite[tag]
-            if v.is_const:
-                rows.append(i * no + np.repeat(eye, no)); cols.append(i * no + np.tile(eye, no))
-                vals.append(v.const.ravel())
-            else:
-                dyn_on.append((i, v))
-        const_hops = []
-        for (a, c), v in b._hops.items():
-            i, j = index[a], index[c]
-            if v.is_const and (b._A_value is None or b._A_value.is_const):
-                const_hops.append((i, j, v))
-            else:
-                dyn_hop.append((i, j, v))
-        if const_hops:
-            ii = np.array([h[0] for h in const_hops]); jj = np.array([h[1] for h in const_hops])
-            blocks = -np.array([h[2].const for h in const_hops])
-            if b._A_value is not None:
-                ph = _peierls_phases(b._A_value, self._positions(ii, "Peierls"), self._positions(jj, "Peierls"), {})
-                blocks = blocks * ph[:, None, None]
-            r = (ii[:, None, None] * no + eye[None, :, None]) + 0 * eye[None, None, :]
-            c = (jj[:, None, None] * no + eye[None, None, :]) + 0 * eye[None, :, None]
-            rows += [r.ravel(), c.ravel()]
-            cols += [c.ravel(), r.ravel()]
-            vals += [blocks.ravel(), blocks.conj().ravel()]
-        n = len(sites) * no
-        if rows:
-            const = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                                  shape=(n, n)).tocsr()
-        else:
-            const = sp.csr_matrix((n, n), dtype=complex)
-        const.sum_duplicates()
-        set_(self, "_const", const)
-        set_(self, "_dyn_onsite", tuple(dyn_on))
-        set_(self, "_dyn_hops", tuple(dyn_hop))
+        # constant part (one sparse matrix) and the entries that depend on parameters
+        values = [b._onsite[t] for t in sites]
+        const_on = _const_mask(values)
+        dyn_on = tuple((int(i), values[i]) for i in np.flatnonzero(~const_on))
+        hop_values = list(b._hops.values())
+        const_hop = _const_mask(hop_values)
+        dyn_hop = tuple((int(ij[k, 0]), int(ij[k, 1]), hop_values[k]) for k in np.flatnonzero(~const_hop))
+        A = b._A_value
+        A_dyn = A is not None and bool(A.required or A.optional or A.var_kw)  # else: phases fixed now
+        on_idx = np.flatnonzero(const_on)
+        on_blocks = _stack_consts([values[i] for i in on_idx], no)
+        hk = np.flatnonzero(const_hop)
+        hop_blocks = -_stack_consts([hop_values[k] for k in hk], no)
+        ii, jj = ij[hk, 0], ij[hk, 1]
+        phase_hops = None
+        if A_dyn and len(hk):  # constant values, Peierls phases that depend on parameters
+            phase_hops = (ii, jj, hop_blocks)
+            ii, jj, hop_blocks = ii[:0], jj[:0], hop_blocks[:0]
+        elif b._A_value is not None and len(hk):
+            ph = _peierls_phases(b._A_value, self._positions(ii, "Peierls"), self._positions(jj, "Peierls"), {})
+            hop_blocks = hop_blocks * ph[:, None, None]
+        set_(self, "_const", _assemble(len(sites) * no, no, on_idx, on_blocks, ii, jj, hop_blocks))
+        set_(self, "_dyn_onsite", dyn_on)
+        set_(self, "_dyn_hops", dyn_hop)
+        set_(self, "_phase_hops", phase_hops)
         names: set[str] = set()
         for _, v in dyn_on:
             names.update(v.required + v.optional)
@@ -620,30 +772,31 @@ class System:
             names.update(lead._params)
         set_(self, "params", frozenset(names))
         set_(self, "_cache", {})
-        self._check_connected(b)
+        self._check_connected(ij)
         from .rgf import find_slices  # local import: rgf imports this module
-        set_(self, "_slices", find_slices(self, b))
+        set_(self, "_slices", find_slices(self, ij))
         return self
 
     # -- helpers -----------------------------------------------------------------
     def _positions(self, idx: np.ndarray, what: str) -> np.ndarray:
-        out = []
-        for i in idx:
-            p = self._pos[i]
+        pos = self._pos
+        rows = [pos[i] for i in idx]
+        for i, p in zip(idx, rows):
             if p is None:
                 raise LatticeError(f"{what}: site {self.sites[i]!r} has no position; give add_site(..., pos=...)")
-            out.append(p)
-        return np.array(out, dtype=float).reshape(len(idx), -1)
+        try:
+            return np.array(rows, dtype=float).reshape(len(idx), -1)
+        except ValueError:
+            raise LatticeError(f"{what}: expected site positions of one dimension") from None
 
     def _arg(self, i: int) -> Any:
         p = self._pos[i]
         return self.sites[i] if p is None else p
 
-    def _check_connected(self, b: Builder) -> None:
+    def _check_connected(self, ij: np.ndarray) -> None:
         if not self.leads:
             return
         n = len(self.sites)
-        ij = np.array([(self._index[a], self._index[c]) for (a, c) in b._hops], dtype=int).reshape(-1, 2)
         graph = sp.coo_matrix((np.ones(len(ij)), (ij[:, 0], ij[:, 1])), shape=(n, n))
         ncomp, labels = connected_components(graph, directed=False)
         attached = np.zeros(ncomp, dtype=bool)
@@ -655,6 +808,28 @@ class System:
                 f"disconnected system: {len(bad)} site(s) (e.g. {self.sites[bad[0]]!r}) are not connected to any "
                 "lead; expected every site to be linked by hoppings to some lead's interface sites"
             )
+
+    def _cached(self, kind: str, params: Mapping[str, Any], compute: Callable[[], Any]) -> Any:
+        """``compute()`` memoized per parameter values (energy-independent work of a sweep).
+
+        Up to ``_CACHE_SIZE`` parameter sets are kept per kind (least recently
+        used dropped); parameters that cannot be keyed (unhashable values
+        other than numpy arrays) are not cached.
+        """
+        key = _params_key(params)
+        if key is None:
+            return compute()
+        store = self._cache.setdefault(kind, {})
+        value = store.pop(key, _MISSING)  # pop and re-insert: most recently used last
+        if value is _MISSING:
+            value = compute()
+            while len(store) >= _CACHE_SIZE:
+                try:
+                    store.pop(next(iter(store)))
+                except (StopIteration, KeyError, RuntimeError):  # emptied by another thread
+                    break
+        store[key] = value
+        return value
 
     def _check_params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         params = {} if params is None else dict(params)
@@ -682,34 +857,42 @@ class System:
         return self._pos[self.index(tag)]
 
     def hamiltonian(self, params: Mapping[str, Any] | None = None) -> sp.csr_matrix:
-        """The system's Hamiltonian (without leads) as a sparse CSR matrix."""
+        """The system's Hamiltonian (without leads) as a sparse CSR matrix (do not modify it).
+
+        Value functions are evaluated once per set of parameter values; the
+        matrix is cached on the system (an energy sweep builds it once).
+        """
         params = self._check_params(params)
-        if not self._dyn_onsite and not self._dyn_hops:
+        if not self._dyn_onsite and not self._dyn_hops and self._phase_hops is None:
             return self._const
+        return self._cached("H", params, lambda: self._build_hamiltonian(params))
+
+    def _build_hamiltonian(self, params: dict[str, Any]) -> sp.csr_matrix:
         no = self.norbs
-        eye = np.arange(no)
-        rows, cols, vals = [], [], []
-        for i, v in self._dyn_onsite:
+        on_idx = np.array([i for i, _ in self._dyn_onsite], dtype=np.int64)
+        on_blocks = np.empty((len(on_idx), no, no), dtype=complex)
+        for k, (i, v) in enumerate(self._dyn_onsite):
             what = f"on-site value of site {self.sites[i]!r}"
             blk = v.evaluate((self._arg(i),), params, no, what)
             check_hermitian(blk, what)
-            rows.append(i * no + np.repeat(eye, no)); cols.append(i * no + np.tile(eye, no)); vals.append(blk.ravel())
-        if self._dyn_hops:
-            ii = np.array([h[0] for h in self._dyn_hops]); jj = np.array([h[1] for h in self._dyn_hops])
-            blocks = np.empty((len(ii), no, no), dtype=complex)
-            for k, (i, j, v) in enumerate(self._dyn_hops):
-                blocks[k] = -v.evaluate((self._arg(i), self._arg(j)), params, no,
-                                        f"hopping {self.sites[i]!r} -> {self.sites[j]!r}")
-            if self._A is not None:
-                ph = _peierls_phases(self._A, self._positions(ii, "Peierls"), self._positions(jj, "Peierls"), params)
-                blocks *= ph[:, None, None]
-            r = (ii[:, None, None] * no + eye[None, :, None]) + 0 * eye[None, None, :]
-            c = (jj[:, None, None] * no + eye[None, None, :]) + 0 * eye[None, :, None]
-            rows += [r.ravel(), c.ravel()]; cols += [c.ravel(), r.ravel()]
-            vals += [blocks.ravel(), blocks.conj().ravel()]
-        n = self.num_orbitals
-        dyn = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-        return (self._const + dyn.tocsr()).tocsr()
+            on_blocks[k] = blk
+        ii = np.array([h[0] for h in self._dyn_hops], dtype=np.int64)
+        jj = np.array([h[1] for h in self._dyn_hops], dtype=np.int64)
+        blocks = np.empty((len(ii), no, no), dtype=complex)
+        for k, (i, j, v) in enumerate(self._dyn_hops):
+            blocks[k] = -v.evaluate((self._arg(i), self._arg(j)), params, no,
+                                    f"hopping {self.sites[i]!r} -> {self.sites[j]!r}")
+        if self._phase_hops is not None:
+            pi, pj, pb = self._phase_hops
+            ii, jj, blocks = np.concatenate([ii, pi]), np.concatenate([jj, pj]), np.concatenate([blocks, pb])
+        if self._A is not None and len(ii):
+            key = ("peierls-positions",)
+            if key not in self._cache:  # bond end positions: parameter independent
+                self._cache[key] = (self._positions(ii, "Peierls"), self._positions(jj, "Peierls"))
+            ra, rb = self._cache[key]
+            blocks = blocks * _peierls_phases(self._A, ra, rb, params)[:, None, None]
+        dyn = _assemble(self.num_orbitals, no, on_idx, on_blocks, ii, jj, blocks)
+        return (self._const + dyn).tocsr()
 
     def lead_matrices(self, lead: int, params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(h_cell, hop)`` of lead ``lead`` (see :meth:`FinalizedLead.matrices`)."""
