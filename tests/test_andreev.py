@@ -97,3 +97,36 @@ def test_above_the_gap_is_btk():
     # continuous at the gap edge (a2 = 1): both sides reach the BTK peak 2(1 + Z^2)
     assert sp.expand(d.result.subs(E, Delta)) == 2 + 2 * Z**2
     assert sp.expand(d.parts["above_gap"].expr.subs({a2: 1, s2: 0})) == 2 + 2 * Z**2
+
+
+def _btk_error(gap: float, mu: float, U: float) -> float:
+    d = registry.get("andreev-interface")
+    f = evaluator(d.result)
+    v_f = 2 * math.sin(math.acos(mu / 2))
+    z = U / v_f
+    sysl = ai.bdg_ns_chain(U, gap, mu)
+    worst = 0.0
+    for x in (0.0, 0.5, 0.9):
+        Rhe, Ree = ai._lattice_reflections(sysl, x * gap)
+        worst = max(worst, abs((1 + Rhe - Ree) * (1 + z * z) - float(f(Delta=1.0, E=x, Z=z))))
+    return worst
+
+
+def test_lattice_approaches_btk_linearly_in_the_gap():
+    """The lattice check's tolerance: the Andreev approximation's error is O(Delta/v_F)."""
+    for mu, U in ((0.0, 1.0), (0.8, 2.0)):
+        ratio = _btk_error(1e-2, mu, U) / _btk_error(1e-3, mu, U)
+        assert 7 < ratio < 13, ratio
+
+
+def test_lattice_beenakker_at_zero_bias():
+    """R_he(E = 0) of the BdG chain = T^2/(2 - T)^2 with T the same chain's normal-state
+    transmission (pairing switched off), to O(Delta)."""
+    from lbsym import lattice as lat
+
+    tz = np.diag([1.0, -1.0])
+    for mu, U in ((0.0, 0.7), (0.5, 1.5)):
+        Rhe, _ = ai._lattice_reflections(ai.bdg_ns_chain(U, 1e-3, mu), 0.0)
+        normal = lat.chain({2: U}, left=0, right=2, eps=-mu)
+        T = normal.smatrix(0.0).transmission(1, 0)
+        assert abs(Rhe - (T / (2 - T)) ** 2) < 2e-3
