@@ -45,9 +45,9 @@ class Evaluator:
         self.backend = backend
         self.digits = digits
         if backend == "numpy":
-            from scipy.special import eval_chebyu
+            from scipy.special import eval_chebyu, polygamma, zeta
 
-            modules = [{"chebyshevu": eval_chebyu}, "numpy"]
+            modules = [{"chebyshevu": eval_chebyu, "polygamma": polygamma, "zeta": zeta}, "numpy"]
         else:
             modules = [{"chebyshevu": mpmath.chebyu}, "mpmath"]
         self._f: Callable = sp.lambdify(self.symbols, expr, modules=modules, cse=True)

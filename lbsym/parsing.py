@@ -61,9 +61,11 @@ an unbraced superscript or subscript is one character (``x^{23}``, not
 
 Whitelist
 ---------
-Functions: sqrt, exp, cos, sin, tan, cosh, sinh, tanh, coth, log (= ln),
-abs (= Abs), conjugate, re, im, and the Chebyshev polynomial ``U(n, x)``
-(:class:`sympy.chebyshevu`); plus the caller's ``extra_functions``.
+Functions: sqrt, exp, cos, sin, tan, cosh, sinh, tanh, coth, their inverses
+asin, acos, atan, asinh, acosh, atanh, log (= ln), abs (= Abs), conjugate,
+re, im, the Chebyshev polynomial ``U(n, x)`` (:class:`sympy.chebyshevu`), and
+the special functions of thermoelectric closed forms ``polygamma(n, x)``,
+``zeta(s)``, ``polylog(n, z)``; plus the caller's ``extra_functions``.
 Constants: ``pi``, ``I``; ``i`` and ``j`` (imaginary unit), ``E`` and ``e``
 (Euler's number) when no symbol has that name.
 
@@ -812,7 +814,26 @@ _BUILTIN_FUNCTIONS: dict[str, _Function] = {
     "im": _Function(sympy.im, 1, 1),
     "U": _Function(_chebyshev_u, 2, 2),
     "chebyshevu": _Function(_chebyshev_u, 2, 2),  # sympy's spelling, as printed by lbsym
+    "asin": _Function(sympy.asin, 1, 1),
+    "acos": _Function(sympy.acos, 1, 1),
+    "atan": _Function(sympy.atan, 1, 1),
+    "asinh": _Function(sympy.asinh, 1, 1),
+    "acosh": _Function(sympy.acosh, 1, 1),
+    "atanh": _Function(sympy.atanh, 1, 1),
+    # the special functions of thermoelectric closed forms (lbsym.thermo prints them)
+    "polygamma": _Function(lambda n, x: _integer_order("polygamma", n, sympy.polygamma, x), 2, 2),
+    "zeta": _Function(sympy.zeta, 1, 1),
+    "polylog": _Function(lambda n, x: _integer_order("polylog", n, sympy.polylog, x), 2, 2),
 }
+
+
+def _integer_order(name: str, n: sympy.Expr, fn: Callable[..., sympy.Expr], x: sympy.Expr) -> sympy.Expr:
+    """polygamma(n, x), polylog(n, x): a numeric order must be a small integer."""
+    if n.is_number:
+        if not n.is_Integer or not 0 <= int(n) <= MAX_CHEBYSHEV_DEGREE:
+            raise ParseError(f"the order n of {name}(n, x) must be an integer in 0..{MAX_CHEBYSHEV_DEGREE}, "
+                             f"got {n}")
+    return fn(n, x)
 
 _CONSTANTS: dict[str, sympy.Expr] = {
     "pi": sympy.pi, "I": sympy.I, "i": sympy.I, "j": sympy.I,

@@ -53,3 +53,15 @@ def test_evaluate_with_si():
     assert abs(float(v) - 7.748091729863649e-05) < 1e-18
     with pytest.raises(ParameterError, match="missing"):
         evaluate(a + b, {"a": 1})
+
+
+def test_numpy_evaluator_knows_polygamma_and_zeta():
+    import mpmath
+    import sympy as sp
+
+    from lbsym.numeric import evaluator
+
+    x = sp.Symbol("x", positive=True)
+    f = evaluator(sp.polygamma(1, x + sp.Rational(1, 2)) + sp.zeta(3) * x)
+    for v in (0.05, 1.0, 7.5):
+        assert abs(float(f(x=v)) - float(mpmath.psi(1, v + 0.5) + mpmath.zeta(3) * v)) < 1e-12

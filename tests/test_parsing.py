@@ -755,3 +755,20 @@ def test_hbar_and_printed_chebyshev() -> None:
     assert got == sympy.chebyshevu(N - 1, xi) ** 2
     with pytest.raises(ParseError, match="parentheses"):
         parse_expression(r"U_{N-1} \xi", {"N": N, "xi": xi}, latex=True)
+
+
+def test_special_functions_of_the_thermo_closed_forms_parse():
+    import sympy
+
+    from lbsym.errors import ParseError
+    from lbsym.parsing import parse_expression
+
+    x = sympy.Symbol("x", positive=True)
+    assert parse_expression("polygamma(1, 1/2 + x)", {"x": x}) == sympy.polygamma(1, x + sympy.Rational(1, 2))
+    assert parse_expression("zeta(3)", {}) == sympy.zeta(3)
+    assert parse_expression("polylog(2, -exp(-x))", {"x": x}) == sympy.polylog(2, -sympy.exp(-x))
+    assert parse_expression("atanh(x)", {"x": x}) == sympy.atanh(x)
+    with pytest.raises(ParseError, match="order n of polygamma"):
+        parse_expression("polygamma(1.5, x)", {"x": x})
+    with pytest.raises(ParseError, match="order n of polylog"):
+        parse_expression("polylog(10**6, x)", {"x": x})
