@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import sympy as sp
 
-from .algebra import EagerViolation, PolarAlgebra
+from .algebra import _FLINT, EagerViolation, FlintFreeAlgebra, PolarAlgebra
 from .errors import PortError, SingularNetworkError
 from .smatrix import Port, SMatrix
 
@@ -347,7 +347,7 @@ class Network:
                     diagonal.update(j for j, e in enumerate(f.mono) if e)
         eager = self._even_in_loops(probe, probe.eager_candidates(diagonal))
         while True:
-            alg = PolarAlgebra(exprs, relations, free=True)
+            alg = FlintFreeAlgebra(exprs, relations) if _FLINT else PolarAlgebra(exprs, relations, free=True)
             alg.set_eager(eager)
             try:
                 alg, nodes, labels, ZERO = self._eliminate(alg, fwd_bwd, order)
