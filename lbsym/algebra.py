@@ -62,7 +62,7 @@ import random
 import struct
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
+from math import factorial, lcm
 from typing import Iterable, Sequence
 
 import sympy as sp
@@ -1339,34 +1339,27 @@ class FlintFreeAlgebra(PolarAlgebra):
         self._feager = {g: (pw, self._fl(val)) for g, (pw, val) in self._eager.items()}
 
     def reduce(self, p):
-        """Apply the eager rules g^2 -> P (or g -> P): split p by the parity of its
-        powers of g (p(g) +- p(-g)), deflate g^2 to u and compose u -> P."""
+        """Apply the eager rules g^q -> P (P free of g) to p.
+
+        While p has degree d >= q in g, its top coefficient c = (d/dg)^d p / d!
+        (exact: nothing of lower degree survives d derivatives) is moved down:
+        c g^d -> c g^(d-q) P.  The remainder is the unique one of the rule."""
         if not self._feager or not p:
             return p
-        for g, (pw, val) in self._feager.items():
-            degs = p.degrees()
-            if degs[g] < pw:
+        for g, (q, val) in self._feager.items():
+            d = int(p.degrees()[g])
+            if d < q:
                 continue
-            gens = list(self._fgens)
-            if pw == 1:
-                gens[g] = val
-                p = p.compose(*gens)
-                continue
-            if pw != 2:  # pragma: no cover - rules are square roots or related symbols
-                return self._fl(self._reduce_with(self._py(p), self._eager, self._eager_cache))
-            gens[g] = -self._fgens[g]
-            flipped = p.compose(*gens)
-            even = (p + flipped) / 2
-            odd = (p - flipped) / 2
-            N = [1] * self.ngens
-            N[g] = 2
-            gens[g] = val
-            out = self.zero.n
-            if even:
-                out = even.deflate(N).compose(*gens)
-            if odd:
-                out = out + (odd / self._fgens[g]).deflate(N).compose(*gens) * self._fgens[g]
-            p = out
+            x = self._fgens[g]
+            step = val - x**q
+            while d >= q:
+                c = p
+                for _ in range(d):
+                    c = c.derivative(g)
+                if d > 1:
+                    c = c / factorial(d)
+                p = p + c * x ** (d - q) * step
+                d = int(p.degrees()[g]) if p else 0
         return p
 
     # bounds for trial division -----------------------------------------
