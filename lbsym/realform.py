@@ -29,6 +29,11 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from sympy.polys.domains import QQ
 
+try:
+    import flint as _flint
+except ImportError:  # pragma: no cover - python-flint is a dependency
+    _flint = None
+
 if TYPE_CHECKING:  # pragma: no cover
     from .algebra import Frac, PolarAlgebra
 
@@ -45,6 +50,43 @@ COMPARE_TERMS = 80
 SMALL_TERMS = 6
 
 _ZERO = QQ(0)
+
+
+_NONFINITE = (sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity, sp.S.NaN)
+
+
+def _pow(base: sp.Expr, e: int) -> sp.Expr:
+    """base**e, a symbolic sum raised without sympy's evaluation (the same result).
+
+    Pow(sum, n) evaluates to itself unless the sum is a number or has an
+    infinite term (``Add._eval_power``); finding that out asks each term of a
+    two-term sum whether it is infinite, a walk of the assumption system over
+    the whole expression: seconds for |D|^2 = Re(D)^2 + Im(D)^2 of a large D.
+    """
+    if (isinstance(base, sp.Add) and int(e) not in (0, 1) and not base.is_number
+            and all(s.is_finite for s in base.free_symbols) and not base.has(*_NONFINITE)):
+        return sp.Pow(base, sp.Integer(e), evaluate=False)
+    return base**e
+
+
+def _factor_list(alg: "PolarAlgebra", p) -> tuple | None:
+    """sympy's ``p.factor_list()`` of a non-constant p, or None if p is irreducible.
+
+    FLINT decides irreducibility (most coefficient polynomials are
+    irreducible, and sympy's multivariate factoriser is slow on them); the
+    reducible ones are factored by sympy, so the factors are exactly sympy's.
+    """
+    if _flint is not None:
+        try:
+            _, fs = alg._flint_ctx().from_dict(p).factor()
+        except Exception:  # pragma: no cover - fall back to sympy alone
+            fs = None
+        if fs is not None and len(fs) == 1 and int(fs[0][1]) == 1:
+            return None
+    c, factors = p.factor_list()
+    if len(factors) > 1 or (factors and factors[0][1] > 1):
+        return c, factors
+    return None
 
 
 # ----------------------------------------------------------------- helpers
@@ -285,9 +327,10 @@ def _factored(alg, rest: dict, head: list) -> sp.Expr | None:
             step[j] = gcd(step[j], e)
     step = [s or 1 for s in step]
     comp = alg.ring.from_dict({tuple(e // s for e, s in zip(m, step)): c for m, c in rest.items()})
-    c, factors = comp.factor_list()
-    if len(factors) > 1 or (factors and factors[0][1] > 1):
-        parts = [_rat(c)] + [_poly_sympy(alg, f.iterterms(), step) ** e for f, e in factors]
+    fl = _factor_list(alg, comp)
+    if fl is not None:
+        c, factors = fl
+        parts = [_rat(c)] + [_pow(_poly_sympy(alg, f.iterterms(), step), e) for f, e in factors]
         return sp.Mul(*head, *parts)
     return None
 
@@ -478,8 +521,8 @@ def _re_im_at(alg, p, phase, s2) -> sp.Expr:
     (ga, A), (gb, B) = build(re_parts), build(im_parts)
     if A == 0 or B == 0 or ga == gb:
         g = ga if B == 0 else gb if A == 0 else ga
-        return g**2 * (A**2 + B**2)
-    return ga**2 * A**2 + gb**2 * B**2
+        return g**2 * (_pow(A, 2) + _pow(B, 2))
+    return ga**2 * _pow(A, 2) + gb**2 * _pow(B, 2)
 
 
 def _content(alg, p):
@@ -516,7 +559,7 @@ def _pull_numbers(expr: sp.Expr) -> sp.Expr:
             coeff *= c**e
             if prim.could_extract_minus_sign() and e % 2 == 0:
                 prim = -prim
-            parts.append(prim**e)
+            parts.append(_pow(prim, e))
         elif f.is_Number:
             coeff *= f
         else:
@@ -560,14 +603,15 @@ def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
         return None if inner is None else _monomial_abs2(alg, head) * inner
     used = sum(1 for col in zip(*p.itermonoms()) if any(col))
     if split and len(p) <= FACTOR_TERMS and used <= FACTOR_GENS:
-        c, factors = p.factor_list()
-        if len(factors) > 1 or factors[0][1] > 1:
+        fl = _factor_list(alg, p)
+        if fl is not None:
+            c, factors = fl
             parts = [_rat(c) ** 2]
             for f, e in factors:
                 a2 = _abs2_poly(alg, f, split=False)
                 if a2 is None:
                     return None
-                parts.append(a2 ** e)
+                parts.append(_pow(a2, e))
             return _pull_numbers(sp.Mul(*parts))
     # size estimates in terms: Re^2 + Im^2 about 2 |p|, the expanded |p|^2 about
     # half the terms of p conj(p) (each cosine pairs two); a form is printed
@@ -633,5 +677,5 @@ def _abs2_factored(alg, f) -> sp.Expr | None:
         a2 = _abs2_poly(alg, alg._factors[i])
         if a2 is None:
             return None
-        parts.append(a2 ** (-e))
+        parts.append(_pow(a2, -e))
     return _pull_numbers(sp.Mul(*parts))
