@@ -65,6 +65,12 @@ def _pow(base: sp.Expr, e: int) -> sp.Expr:
     """
     if (isinstance(base, sp.Add) and int(e) not in (0, 1) and not base.is_number
             and all(s.is_finite for s in base.free_symbols) and not base.has(*_NONFINITE)):
+        if len(base.args) == 2:
+            # a product that holds this power rebuilds it (Mul.flatten) and asks each
+            # term "infinite?": answered in a fraction of the time once "finite?" is
+            # known (the fact system's search for "infinite" alone is a long one)
+            for a in base.args:
+                a.is_finite  # noqa: B018 - cached on the term
         return sp.Pow(base, sp.Integer(e), evaluate=False)
     return base**e
 
@@ -72,22 +78,35 @@ def _pow(base: sp.Expr, e: int) -> sp.Expr:
 def _factor_list(alg: "PolarAlgebra", p) -> tuple | None:
     """sympy's ``p.factor_list()`` of a non-constant p, or None if p is irreducible.
 
-    FLINT decides irreducibility (most coefficient polynomials are
-    irreducible, and sympy's multivariate factoriser is slow on them); the
-    reducible ones are factored by sympy, so the factors are exactly sympy's.
+    Computed by FLINT and normalised as sympy normalises (each factor a
+    primitive integer polynomial with a positive leading coefficient in the
+    ring's lex order, the rational constant in front), so the factors are
+    exactly sympy's (in another order, which no caller depends on: every
+    product is a sympy Mul).  sympy's multivariate factoriser took most of
+    the printing time of large results.
     """
-    if _flint is not None:
-        try:
-            _, fs = alg._flint_ctx().from_dict(p).factor()
-        except Exception:  # pragma: no cover - fall back to sympy alone
-            fs = None
-        if fs is not None and len(fs) == 1 and int(fs[0][1]) == 1:
-            return None
-    c, factors = p.factor_list()
-    if len(factors) > 1 or (factors and factors[0][1] > 1):
-        return c, factors
-    return None
-
+    if _flint is None or QQ.dtype is not _flint.fmpq:  # pragma: no cover - no FLINT
+        c, factors = p.factor_list()
+        return (c, factors) if len(factors) > 1 or (factors and factors[0][1] > 1) else None
+    P = alg._flint_ctx().from_dict(p)
+    _, fs = P.factor()
+    if len(fs) == 1 and int(fs[0][1]) == 1:
+        return None
+    lead = _flint.fmpq(1)
+    factors = []
+    for f, e in fs:
+        e = int(e)
+        num, den = 0, 1
+        for c in f.coeffs():
+            num = gcd(num, int(c.p))
+            den = lcm(den, int(c.q))
+        f = f * _flint.fmpq(den, num)
+        if f.leading_coefficient() < 0:
+            f = -f
+        lead *= f.leading_coefficient() ** e
+        factors.append((alg._from_flint(f), e))
+    c = P.leading_coefficient() / lead
+    return QQ(int(c.p), int(c.q)), factors
 
 # ----------------------------------------------------------------- helpers
 def _rat(c) -> sp.Rational:
@@ -279,11 +298,22 @@ def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
     if len(coeffs) <= SMALL_TERMS:
         # small: print every presentation (and its factorisation), keep the shortest
         cands = [_print_terms(alg, t) for t in _presentations(alg, coeffs)]
-        out = min(cands, key=lambda e: (sp.count_ops(e), len(str(e))))
+        out = _shortest(cands)
     else:
         out = _print_terms(alg, present(alg, coeffs))
     memo[key] = out
     return out
+
+
+def _shortest(cands: list) -> sp.Expr:
+    """The first of the fewest operations, then of the shortest string (printed
+    only for a tie in operations)."""
+    if len(cands) == 1:
+        return cands[0]
+    ops = [sp.count_ops(e) for e in cands]
+    best = min(ops)
+    tied = [e for e, o in zip(cands, ops) if o == best]
+    return tied[0] if len(tied) == 1 else min(tied, key=lambda e: len(str(e)))
 
 
 def _presentations(alg, terms: dict) -> list[dict]:
