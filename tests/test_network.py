@@ -456,3 +456,17 @@ def test_bridge_of_general_barriers_evaluates_like_a_numeric_linear_solve():
         val = f(**{a: pt[syms[a]] for a in f.args})
         worst = max(worst, abs(float(np.real(val)) - abs(M[1, 0]) ** 2))
     assert worst < 1e-10
+
+
+@pytest.mark.parametrize("make", [lambda: _chain(3), EXAMPLES.ab_barriers, EXAMPLES.ring_symmetric,
+                                  EXAMPLES.impurities],
+                         ids=["chain of 3", "AB ring with barriers", "ring, symmetric barrier", "impurities"])
+def test_flint_elimination_gives_the_sympy_rings_normal_forms(make, monkeypatch):
+    """The elimination in FLINT polynomials (FlintFreeAlgebra, with its eager rules)
+    and in sympy's polynomials (PolarAlgebra(free=True)) give identical entries."""
+    import lbsym.network as network
+
+    flint_S = make().smatrix()
+    monkeypatch.setattr(network, "_FLINT", False)
+    sympy_S = make().smatrix()
+    assert flint_S.matrix == sympy_S.matrix
