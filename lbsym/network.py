@@ -596,4 +596,8 @@ def bridge(
     net.connect("J2.arm2", "Bout.left").connect("Bout.right", "J3.arm2")
     net.connect("J1.lead", "C.left").connect("C.right", "J2.lead")
     net.external("left", "J0.lead").external("right", "J3.lead")
-    return net.smatrix()
+    # the rung with its two junctions first, then the input arms and junction, the
+    # output junction, and last the two links that close the loops through the output
+    # arms: on five general barriers with a symbolic coupling the intermediate
+    # polynomials stay smaller than with the greedy order (about 35% less time)
+    return net.smatrix(order=[8, 9, 1, 5, 0, 4, 3, 7, 2, 6])
