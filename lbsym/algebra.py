@@ -39,6 +39,11 @@ d q need not be divisible by the normal form of d) and leave spurious
 factors: on a ring with a barrier in one arm the amplitude grew to 10^5
 operations that way.
 
+Network elimination runs the free mode in :class:`FlintFreeAlgebra`, the same
+arithmetic with FLINT polynomials (``fmpq_mpoly``) throughout: its intermediate
+numerators reach 10^6 terms on a five-barrier bridge, and only its results are
+converted to sympy's polynomials (:meth:`PolarAlgebra.from_free`).
+
 Denominators are kept as products of *registered factors*, so that sums
 need only lcms and cancellation is trial division: no multivariate gcd and
 no ``simplify()`` is ever needed.
@@ -62,7 +67,7 @@ import random
 import struct
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
+from math import factorial, lcm
 from typing import Iterable, Sequence
 
 import sympy as sp
@@ -84,7 +89,7 @@ except ImportError:  # pragma: no cover - python-flint is a dependency
 FLINT_MUL_PAIRS = 4000
 FLINT_DIV_TERMS = 48
 
-__all__ = ["PolarAlgebra", "Frac", "abs2", "polar_form", "polar_parts"]
+__all__ = ["PolarAlgebra", "FlintFreeAlgebra", "Frac", "abs2", "polar_form", "polar_parts"]
 
 _REAL, _PHASE, _COMPLEX, _CONJ, _IMAG = "real", "phase", "complex", "conj", "imag"
 
@@ -232,11 +237,7 @@ class Frac:
         of the relations' variety: a non-zero value proves it non-zero; only
         a zero value is confirmed by the normal form.
         """
-        if not self.n:
-            return True
-        if len(self.n) > 40 and self.alg._mod_nonzero(self.n):
-            return False
-        return not self.alg.nf(self.n)
+        return self.alg._is_zero_poly(self.n)
 
     def __eq__(self, other) -> bool:
         return (self - self._lift(other)).is_zero()
@@ -255,6 +256,7 @@ class Frac:
 
     def __repr__(self) -> str:
         n, d = self.numer_denom()
+        n, d = self.alg._py(n), self.alg._py(d)
         return f"Frac({n.as_expr()} / {d.as_expr()})"
 
 
@@ -497,6 +499,18 @@ class PolarAlgebra:
         return val
 
     # -------------------------------------------------------------- normal forms
+    def _py(self, p):
+        """p as a sympy polynomial of :attr:`ring` (the identity here; see FlintFreeAlgebra)."""
+        return p
+
+    def _is_zero_poly(self, p) -> bool:
+        """p = 0 modulo the relations (see :meth:`Frac.is_zero`)."""
+        if not p:
+            return True
+        if len(p) > 40 and self._mod_nonzero(p):
+            return False
+        return not self.nf(p)
+
     def reduce(self, p):
         """Reduce a polynomial in the current mode.
 
@@ -636,6 +650,9 @@ class PolarAlgebra:
         of the free factors as its own (see :meth:`from_free`).
         """
         q = copy.copy(self)
+        q.__class__ = PolarAlgebra  # the sympy polynomials of the ring (not FLINT's)
+        for name in ("_flint_cache", "_pack_cache", "_fac_lohi"):
+            q.__dict__.pop(name, None)
         q.free = False
         q._eager, q._eager_cache = {}, {}
         q._rules = self._rules if self._rules else self._root_rules(self.relations)
@@ -650,13 +667,13 @@ class PolarAlgebra:
     def from_free(self, f: Frac) -> Frac:
         """A fraction of the free sibling algebra in normal form."""
         src = self._source
-        out = self._normal(self.nf(f.n), f.mono, {})
+        out = self._normal(self.nf(src._py(f.n)), f.mono, {})
         if not out.n:
             return self.zero
         for i, e in f.fac.items():
             inv = self._from_free_cache.get(i)
             if inv is None:
-                p = self.nf(src._factors[i])
+                p = self.nf(src._py(src._factors[i]))
                 if not p:
                     raise ZeroDivisionError("a denominator vanishes modulo the relations")
                 inv = self.inverse(Frac(p, self._nomono, {}, self))
@@ -1229,6 +1246,235 @@ class PolarAlgebra:
         from .realform import abs2_expr
 
         return abs2_expr(self, f)
+
+
+class FlintFreeAlgebra(PolarAlgebra):
+    """The free mode of network elimination with FLINT polynomials throughout.
+
+    The same field and the same arithmetic as ``PolarAlgebra(exprs, relations,
+    free=True)`` (see the module docstring), but every numerator and registered
+    factor is a FLINT ``fmpq_mpoly`` in the same generators and the same (lex)
+    order: products, exact divisions, monomial contents, degree bounds and the
+    eager rules are computed in C, and nothing is converted to sympy's
+    polynomials during the elimination.  A result goes to sympy's ring only in
+    :meth:`quotient`'s :meth:`~PolarAlgebra.from_free` (once per entry asked
+    for), or for a zero test modulo the relations (a pivot).
+
+    On a bridge of five general barriers the intermediate numerators of the
+    elimination have up to 2e6 terms; converting those between the two
+    representations cost far more than the C arithmetic itself.
+    """
+
+    def __init__(self, exprs: Iterable[sp.Expr], relations: dict | None = None, *,
+                 trig_phases: bool = False):
+        if not _FLINT:  # pragma: no cover - python-flint is a dependency
+            raise ImportError("FlintFreeAlgebra needs python-flint")
+        super().__init__(exprs, relations, free=True, trig_phases=trig_phases)
+
+    # conversions -------------------------------------------------------
+    def _fl(self, p):
+        """A sympy polynomial of :attr:`ring` as a FLINT polynomial."""
+        if not isinstance(p, _flint.fmpq_mpoly):
+            if QQ.dtype is _flint.fmpq:
+                p = self._ctx.from_dict(p)
+            else:  # pragma: no cover - sympy without flint ground types
+                numer, denom, fmpq = QQ.numer, QQ.denom, _flint.fmpq
+                p = self._ctx.from_dict({m: fmpq(int(numer(c)), int(denom(c))) for m, c in p.iterterms()})
+        return p
+
+    def _py(self, p):
+        """A FLINT polynomial as a sympy polynomial of :attr:`ring`."""
+        if isinstance(p, _flint.fmpq_mpoly):
+            return self._from_flint(p)
+        return p
+
+    def _init_elements(self) -> None:
+        ctx = self._flint_ctx()
+        self._ctx = ctx
+        self._fgens = ctx.gens()
+        self._factors = []
+        self._fac_info = []
+        self._conj_cache = {}
+        self._feager: dict = {}
+        nm = self._nomono
+        self.zero = Frac(ctx.from_dict({}), nm, {}, self)
+        self.one = Frac(ctx.from_dict({nm: 1}), nm, {}, self)
+        self._conj_gen = []
+        for i, g in enumerate(self._gens):
+            gen = Frac(self._fgens[i], nm, {}, self)
+            if g.kind == _IMAG:
+                self._conj_gen.append(-gen)
+            elif g.kind == _REAL:
+                self._conj_gen.append(gen)
+            elif g.kind == _PHASE:
+                mono = tuple(1 if j == i else 0 for j in range(self.ngens))
+                self._conj_gen.append(Frac(self.one.n, mono, {}, self))
+            else:
+                self._conj_gen.append(Frac(self._fgens[g.partner], nm, {}, self))
+
+    def _gen(self, i: int) -> Frac:
+        return Frac(self._fgens[i], self._nomono, {}, self)
+
+    def const(self, c) -> Frac:
+        c = sp.sympify(c)
+        re, im = c.as_real_imag()
+        if not (re.is_Rational and im.is_Rational):
+            return self.to_field(c)
+        terms = {}
+        if re:
+            terms[self._nomono] = _flint.fmpq(int(re.p), int(re.q))
+        if im:
+            terms[(1,) + self._nomono[1:]] = _flint.fmpq(int(im.p), int(im.q))
+        return Frac(self._ctx.from_dict(terms), self._nomono, {}, self)
+
+    def conj_poly_parts(self, p) -> tuple:
+        q, shift = super().conj_poly_parts(self._py(p))
+        return self._fl(q), shift
+
+    # zero tests modulo the relations go through sympy's ring (pivots only)
+    def _is_zero_poly(self, p) -> bool:
+        return super()._is_zero_poly(self._py(p)) if p else True
+
+    def nf(self, p):
+        return super().nf(self._py(p))
+
+    # eager rules --------------------------------------------------------
+    def set_eager(self, rules: dict) -> None:
+        super().set_eager(rules)
+        self._feager = {g: (pw, self._fl(val)) for g, (pw, val) in self._eager.items()}
+
+    def reduce(self, p):
+        """Apply the eager rules g^q -> P (P free of g) to p.
+
+        While p has degree d >= q in g, its top coefficient c = (d/dg)^d p / d!
+        (exact: nothing of lower degree survives d derivatives) is moved down:
+        c g^d -> c g^(d-q) P.  The remainder is the unique one of the rule."""
+        if not self._feager or not p:
+            return p
+        for g, (q, val) in self._feager.items():
+            d = int(p.degrees()[g])
+            if d < q:
+                continue
+            x = self._fgens[g]
+            step = val - x**q
+            while d >= q:
+                c = p
+                for _ in range(d):
+                    c = c.derivative(g)
+                if d > 1:
+                    c = c / factorial(d)
+                p = p + c * x ** (d - q) * step
+                top, d = d, (int(p.degrees()[g]) if p else 0)
+                if d >= top:  # pragma: no cover - a right side with g in it: not a rule
+                    raise ValueError(f"eager rule for generator {g} does not lower its degree")
+        return p
+
+    # bounds for trial division -----------------------------------------
+    def _lohi(self, p) -> tuple:
+        """(terms, per-generator minimal and maximal degrees) of a non-zero p."""
+        hi = tuple(int(e) for e in p.degrees())
+        tc = p.term_content()
+        lo = tuple(int(e) for e in tc.monoms()[0]) if tc else (0,) * self.ngens
+        return len(p), lo, hi
+
+    @staticmethod
+    def _may_divide_lohi(f: tuple, n: tuple) -> bool:
+        flen, flo, fhi = f
+        nlen, nlo, nhi = n
+        if flen > 1 and nlen < 2:
+            return False
+        for a, b, c, d in zip(flo, fhi, nlo, nhi):
+            if b - a > d - c or a > c or b > d:
+                return False
+        return True
+
+    def _exquo(self, n, f):
+        try:
+            return n / f
+        except _FlintDomainError:
+            return None
+
+    # factored-denominator arithmetic ---------------------------------
+    def _mono_poly(self, mono: tuple):
+        return self._ctx.from_dict({mono: 1})
+
+    def _fac_poly(self, fac: dict):
+        out = self.one.n
+        for i, e in fac.items():
+            out = self.reduce(out * self._factors[i] ** e)
+        return out
+
+    def _pmul(self, a, b):
+        return a * b
+
+    def _normal(self, n, mono: tuple, fac: dict) -> Frac:
+        n = self.reduce(n)
+        if not n:
+            return self.zero
+        info = None
+        if any(mono):
+            info = self._lohi(n)
+            lo = info[1]
+            common = tuple(min(mono[i], lo[i]) if mono[i] else 0 for i in range(len(mono)))
+            if any(common):
+                n = n / self._mono_poly(common)
+                mono = tuple(a - b for a, b in zip(mono, common))
+                info = None
+        fac = {i: e for i, e in fac.items() if e}
+        for i in list(fac):
+            while fac[i]:
+                if info is None:
+                    info = self._lohi(n)
+                if not self._may_divide_lohi(self._fac_info[i], info):
+                    break
+                q = self._exquo(n, self._factors[i])
+                if q is None:
+                    break
+                n = q
+                info = None
+                fac[i] -= 1
+            if not fac[i]:
+                del fac[i]
+        return Frac(n, mono, fac, self)
+
+    def _register(self, p) -> tuple[tuple, dict, object]:
+        p = self.reduce(p)
+        if self._eager:
+            degs = p.degrees()
+            bad = {g for g in self._eager if degs[g]}
+            if bad:
+                raise EagerViolation(bad)
+        info = self._lohi(p)
+        mono = tuple(e if i else 0 for i, e in enumerate(info[1]))
+        if any(mono):
+            p = p / self._mono_poly(mono)
+            info = self._lohi(p)
+        fac: dict = {}
+        if not p.is_constant():
+            for i, f in enumerate(self._factors):
+                while not p.is_constant() and self._may_divide_lohi(self._fac_info[i], info):
+                    q = self._exquo(p, f)
+                    if q is None:
+                        break
+                    p = q
+                    info = self._lohi(p)
+                    fac[i] = fac.get(i, 0) + 1
+                if p.is_constant():
+                    break
+        const = p.leading_coefficient()
+        if not p.is_constant():
+            p = p / const
+            self._factors.append(p)
+            self._fac_info.append(self._lohi(p))
+            fac[len(self._factors) - 1] = fac.get(len(self._factors) - 1, 0) + 1
+        return mono, fac, const
+
+    def inverse(self, f: Frac) -> Frac:
+        mono, fac, const = self._register(f.n)
+        if not const:
+            raise ZeroDivisionError("division by zero amplitude")
+        num = self.denominator_poly(f) / const
+        return self._normal(num, mono, fac)
 
 
 def abs2(expr: sp.Expr) -> sp.Expr:

@@ -29,6 +29,11 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from sympy.polys.domains import QQ
 
+try:
+    import flint as _flint
+except ImportError:  # pragma: no cover - python-flint is a dependency
+    _flint = None
+
 if TYPE_CHECKING:  # pragma: no cover
     from .algebra import Frac, PolarAlgebra
 
@@ -46,6 +51,62 @@ SMALL_TERMS = 6
 
 _ZERO = QQ(0)
 
+
+_NONFINITE = (sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity, sp.S.NaN)
+
+
+def _pow(base: sp.Expr, e: int) -> sp.Expr:
+    """base**e, a symbolic sum raised without sympy's evaluation (the same result).
+
+    Pow(sum, n) evaluates to itself unless the sum is a number or has an
+    infinite term (``Add._eval_power``); finding that out asks each term of a
+    two-term sum whether it is infinite, a walk of the assumption system over
+    the whole expression: seconds for |D|^2 = Re(D)^2 + Im(D)^2 of a large D.
+    """
+    if (isinstance(base, sp.Add) and int(e) not in (0, 1) and not base.is_number
+            and all(s.is_finite for s in base.free_symbols) and not base.has(*_NONFINITE)):
+        if len(base.args) == 2:
+            # a product that holds this power rebuilds it (Mul.flatten) and asks each
+            # term "infinite?": answered in a fraction of the time once "finite?" is
+            # known (the fact system's search for "infinite" alone is a long one)
+            for a in base.args:
+                a.is_finite  # noqa: B018 - cached on the term
+        return sp.Pow(base, sp.Integer(e), evaluate=False)
+    return base**e
+
+
+def _factor_list(alg: "PolarAlgebra", p) -> tuple | None:
+    """sympy's ``p.factor_list()`` of a non-constant p, or None if p is irreducible.
+
+    Computed by FLINT and normalised as sympy normalises (each factor a
+    primitive integer polynomial with a positive leading coefficient in the
+    ring's lex order, the rational constant in front), so the factors are
+    exactly sympy's (in another order, which no caller depends on: every
+    product is a sympy Mul).  sympy's multivariate factoriser took most of
+    the printing time of large results.
+    """
+    if _flint is None or QQ.dtype is not _flint.fmpq:  # pragma: no cover - no FLINT
+        c, factors = p.factor_list()
+        return (c, factors) if len(factors) > 1 or (factors and factors[0][1] > 1) else None
+    P = alg._flint_ctx().from_dict(p)
+    _, fs = P.factor()
+    if len(fs) == 1 and int(fs[0][1]) == 1:
+        return None
+    lead = _flint.fmpq(1)
+    factors = []
+    for f, e in fs:
+        e = int(e)
+        num, den = 0, 1
+        for c in f.coeffs():
+            num = gcd(num, int(c.p))
+            den = lcm(den, int(c.q))
+        f = f * _flint.fmpq(den, num)
+        if f.leading_coefficient() < 0:
+            f = -f
+        lead *= f.leading_coefficient() ** e
+        factors.append((alg._from_flint(f), e))
+    c = P.leading_coefficient() / lead
+    return QQ(int(c.p), int(c.q)), factors
 
 # ----------------------------------------------------------------- helpers
 def _rat(c) -> sp.Rational:
@@ -237,11 +298,22 @@ def coefficient_expr(alg: "PolarAlgebra", coeffs: dict) -> sp.Expr:
     if len(coeffs) <= SMALL_TERMS:
         # small: print every presentation (and its factorisation), keep the shortest
         cands = [_print_terms(alg, t) for t in _presentations(alg, coeffs)]
-        out = min(cands, key=lambda e: (sp.count_ops(e), len(str(e))))
+        out = _shortest(cands)
     else:
         out = _print_terms(alg, present(alg, coeffs))
     memo[key] = out
     return out
+
+
+def _shortest(cands: list) -> sp.Expr:
+    """The first of the fewest operations, then of the shortest string (printed
+    only for a tie in operations)."""
+    if len(cands) == 1:
+        return cands[0]
+    ops = [sp.count_ops(e) for e in cands]
+    best = min(ops)
+    tied = [e for e, o in zip(cands, ops) if o == best]
+    return tied[0] if len(tied) == 1 else min(tied, key=lambda e: len(str(e)))
 
 
 def _presentations(alg, terms: dict) -> list[dict]:
@@ -285,9 +357,10 @@ def _factored(alg, rest: dict, head: list) -> sp.Expr | None:
             step[j] = gcd(step[j], e)
     step = [s or 1 for s in step]
     comp = alg.ring.from_dict({tuple(e // s for e, s in zip(m, step)): c for m, c in rest.items()})
-    c, factors = comp.factor_list()
-    if len(factors) > 1 or (factors and factors[0][1] > 1):
-        parts = [_rat(c)] + [_poly_sympy(alg, f.iterterms(), step) ** e for f, e in factors]
+    fl = _factor_list(alg, comp)
+    if fl is not None:
+        c, factors = fl
+        parts = [_rat(c)] + [_pow(_poly_sympy(alg, f.iterterms(), step), e) for f, e in factors]
         return sp.Mul(*head, *parts)
     return None
 
@@ -478,8 +551,8 @@ def _re_im_at(alg, p, phase, s2) -> sp.Expr:
     (ga, A), (gb, B) = build(re_parts), build(im_parts)
     if A == 0 or B == 0 or ga == gb:
         g = ga if B == 0 else gb if A == 0 else ga
-        return g**2 * (A**2 + B**2)
-    return ga**2 * A**2 + gb**2 * B**2
+        return g**2 * (_pow(A, 2) + _pow(B, 2))
+    return ga**2 * _pow(A, 2) + gb**2 * _pow(B, 2)
 
 
 def _content(alg, p):
@@ -516,7 +589,7 @@ def _pull_numbers(expr: sp.Expr) -> sp.Expr:
             coeff *= c**e
             if prim.could_extract_minus_sign() and e % 2 == 0:
                 prim = -prim
-            parts.append(prim**e)
+            parts.append(_pow(prim, e))
         elif f.is_Number:
             coeff *= f
         else:
@@ -560,14 +633,15 @@ def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
         return None if inner is None else _monomial_abs2(alg, head) * inner
     used = sum(1 for col in zip(*p.itermonoms()) if any(col))
     if split and len(p) <= FACTOR_TERMS and used <= FACTOR_GENS:
-        c, factors = p.factor_list()
-        if len(factors) > 1 or factors[0][1] > 1:
+        fl = _factor_list(alg, p)
+        if fl is not None:
+            c, factors = fl
             parts = [_rat(c) ** 2]
             for f, e in factors:
                 a2 = _abs2_poly(alg, f, split=False)
                 if a2 is None:
                     return None
-                parts.append(a2 ** e)
+                parts.append(_pow(a2, e))
             return _pull_numbers(sp.Mul(*parts))
     # size estimates in terms: Re^2 + Im^2 about 2 |p|, the expanded |p|^2 about
     # half the terms of p conj(p) (each cosine pairs two); a form is printed
@@ -633,5 +707,5 @@ def _abs2_factored(alg, f) -> sp.Expr | None:
         a2 = _abs2_poly(alg, alg._factors[i])
         if a2 is None:
             return None
-        parts.append(a2 ** (-e))
+        parts.append(_pow(a2, -e))
     return _pull_numbers(sp.Mul(*parts))

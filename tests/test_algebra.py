@@ -82,3 +82,37 @@ def test_flint_products_and_divisions_equal_the_python_ones(monkeypatch):
     assert alg._exquo(slow, b) == a and alg._exquo(slow + 1, b) is None
     monkeypatch.setattr(algebra, "_FLINT", True)
     assert alg._exquo(slow, b) == a and alg._exquo(slow + 1, b) is None
+
+
+def test_flint_free_algebra_eager_rules_match_the_sympy_rings():
+    """FlintFreeAlgebra.reduce (top coefficient moved down by derivatives) is the
+    sympy ring's _reduce_with for the same eager rules."""
+    import random
+
+    import sympy as sp
+
+    from lbsym.algebra import FlintFreeAlgebra, PolarAlgebra
+
+    eps = sp.Symbol("epsilon", positive=True)
+    T = sp.Symbol("T", positive=True)
+    R = sp.Symbol("R", positive=True)
+    exprs = [sp.sqrt(eps) + sp.sqrt(1 - 2 * eps) + sp.sqrt(T) + sp.sqrt(R)]
+    rel = {R: 1 - T}
+    pa = PolarAlgebra(exprs, rel, free=True)
+    avoid = {i for i, g in enumerate(pa._gens) if g.atom in (sp.sqrt(1 - 2 * eps), sp.sqrt(R))}
+    inverted = pa.eager_candidates(avoid)  # sqrt(eps)^2 -> (1 - s^2)/2, sqrt(T)^2 -> 1 - sqrt(R)^2
+    assert len(inverted) == 2 and len(pa._rules) == 2
+    rng = random.Random(3)
+    for rules in (pa._rules, inverted):
+        fa = FlintFreeAlgebra(exprs, rel)
+        pa = PolarAlgebra(exprs, rel, free=True)
+        fa.set_eager(rules)
+        pa.set_eager(rules)
+        for _ in range(20):
+            p = pa.ring.zero
+            for _ in range(rng.randint(1, 8)):
+                m = pa.ring(rng.randint(-5, 5))
+                for g in pa.gens:
+                    m *= g ** rng.randint(0, 5)
+                p += m
+            assert fa._py(fa.reduce(fa._fl(p))) == pa.reduce(p)

@@ -410,3 +410,63 @@ def test_two_lattice_impurities_come_out_in_lowest_terms():
         pt = dict(zip((k, e1, e2), vals))
         M = network_smatrix(net, pt)
         assert abs(float(T.subs(pt)) - abs(M[1, 0]) ** 2) < 1e-12
+
+
+def _bridge_network(eps) -> Network:
+    """The network bridge() builds (same parts, names and links), for numpy's solve."""
+    net = Network()
+    for i in range(4):
+        net.add(f"J{i}", y_junction(eps))
+    for name, i in zip(["Ain", "Aout", "Bin", "Bout"], range(1, 5)):
+        net.add(name, barrier(i))
+    net.add("C", barrier(5))
+    net.connect("J0.arm1", "Ain.left").connect("Ain.right", "J1.arm1")
+    net.connect("J1.arm2", "Aout.left").connect("Aout.right", "J3.arm1")
+    net.connect("J0.arm2", "Bin.left").connect("Bin.right", "J2.arm1")
+    net.connect("J2.arm2", "Bout.left").connect("Bout.right", "J3.arm2")
+    net.connect("J1.lead", "C.left").connect("C.right", "J2.lead")
+    return net.external("left", "J0.lead").external("right", "J3.lead")
+
+
+def test_bridge_of_general_barriers_evaluates_like_a_numeric_linear_solve():
+    """bridge() of five general barriers (issue 10's case, with epsilon = 4/9 to keep
+    the test short): its printed T at random points against numpy's solve of the
+    same network, and a unitary S at those points."""
+    eps = sp.Rational(4, 9)
+    S = bridge([barrier(i) for i in range(1, 5)], barrier(5), [y_junction(eps) for _ in range(4)])
+    T = S.transmission("right", "left")
+    f = evaluator(T)
+    net = _bridge_network(eps)
+    syms = {s.name: s for P in net.parts.values() for s in P.free_symbols}
+    assert set(f.args) <= set(syms)
+    rng = random.Random(11)
+    worst = 0.0
+    for _ in range(3):
+        pt = {}
+        for name, s in syms.items():
+            if name.startswith("T"):
+                pt[s] = rng.uniform(0.05, 0.95)
+            elif not name.startswith("R"):
+                pt[s] = rng.uniform(-3, 3)
+        for name, s in syms.items():
+            if name.startswith("R"):
+                pt[s] = 1 - pt[syms["T" + name[1:]]]
+        M = network_smatrix(net, pt)
+        assert np.allclose(M.conj().T @ M, np.eye(2), atol=1e-10)
+        val = f(**{a: pt[syms[a]] for a in f.args})
+        worst = max(worst, abs(float(np.real(val)) - abs(M[1, 0]) ** 2))
+    assert worst < 1e-10
+
+
+@pytest.mark.parametrize("make", [lambda: _chain(3), EXAMPLES.ab_barriers, EXAMPLES.ring_symmetric,
+                                  EXAMPLES.impurities],
+                         ids=["chain of 3", "AB ring with barriers", "ring, symmetric barrier", "impurities"])
+def test_flint_elimination_gives_the_sympy_rings_normal_forms(make, monkeypatch):
+    """The elimination in FLINT polynomials (FlintFreeAlgebra, with its eager rules)
+    and in sympy's polynomials (PolarAlgebra(free=True)) give identical entries."""
+    import lbsym.network as network
+
+    flint_S = make().smatrix()
+    monkeypatch.setattr(network, "_FLINT", False)
+    sympy_S = make().smatrix()
+    assert flint_S.matrix == sympy_S.matrix

@@ -55,3 +55,45 @@ def test_large_denominators_are_printed_as_squared_modulus_not_expanded():
     assert num == sp.Mul(*[sp.Symbol(f"T{i}", positive=True) for i in range(1, n + 1)])
     # |D|^2 = A^2 + B^2 with D's 2^(n-1) = 256 terms written out, not D D* expanded
     assert den.is_Add and all(t.is_Pow and t.exp == 2 for t in sp.Add.make_args(sp.expand(den, deep=False)))
+
+
+def test_factor_list_by_flint_is_sympys_factorisation():
+    """realform._factor_list (FLINT) gives sympy's factor_list: the same constant and
+    the same primitive factors with positive leading coefficients (any order), and
+    None exactly for the irreducible polynomials."""
+    import random
+
+    from lbsym.realform import _factor_list
+
+    syms = sp.symbols("a b c d", positive=True)
+    alg = PolarAlgebra([sum(syms)])
+    g = [alg.to_field(s).n for s in syms]
+    rng = random.Random(5)
+
+    def small():
+        p = alg.ring.zero
+        for _ in range(rng.randint(2, 3)):
+            m = alg.ring(sp.Rational(rng.choice([-3, -2, -1, 1, 2, 5]), rng.choice([1, 2, 3])))
+            for x in rng.sample(g, rng.randint(0, 2)):
+                m *= x ** rng.randint(1, 2)
+            p += m
+        return p
+
+    for _ in range(40):
+        p = alg.ring.one * sp.Rational(rng.choice([-7, -1, 1, 3]), rng.choice([1, 4]))
+        for _ in range(rng.randint(1, 3)):
+            q = small()
+            if q.is_ground:
+                continue
+            p *= q ** rng.randint(1, 2)
+        if p.is_ground:
+            continue
+        c, factors = p.factor_list()
+        ours = _factor_list(alg, p)
+        if len(factors) == 1 and factors[0][1] == 1:
+            assert ours is None
+            continue
+        assert ours is not None
+        c2, f2 = ours
+        assert c2 == c
+        assert sorted(map(str, factors)) == sorted(map(str, f2))
