@@ -234,7 +234,10 @@ def _exactly_equal(a: sp.Expr, b: sp.Expr, relations: dict) -> bool:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_elimination_order_gives_the_identical_canonical_form(data):
+def test_any_elimination_order_gives_the_same_exact_result(data):
+    """Every entry equal, decided exactly in the field (normal forms modulo the relations).
+
+    Identical *printed* forms are not guaranteed yet: see the strict xfail below."""
     net = random_network(data)
     try:
         S = net.smatrix()
@@ -242,8 +245,46 @@ def test_any_elimination_order_gives_the_identical_canonical_form(data):
         return
     order = data.draw(st.permutations(range(len(net.links))), label="order")
     S2 = net.smatrix(order=order)
-    assert S2.matrix == S.matrix
-    assert S2.transmission("L1", "L0") == S.transmission("L1", "L0")
+    relations = dict(S.relations)
+    for a, b in zip(S.matrix, S2.matrix):
+        assert a == b or _exactly_equal(a, b, relations)
+
+
+def _dead_end_junctions():
+    """Four symbolic-epsilon junctions with dead ends (found by hypothesis)."""
+    th = [sp.Symbol(f"theta{i}", real=True) for i in range(3)]
+    eps = sp.Symbol("epsilon", positive=True)
+    net, free = Network(), []
+    links = {1: ("P0.arm2", "P1.lead", th[1]), 2: ("P0.lead", "P2.arm2", 0), 3: ("P1.arm2", "P3.arm2", 0)}
+    for i in range(4):
+        name = f"P{i}"
+        net.add(name, y_junction(eps))
+        ports = [f"{name}.{lead}" for lead in net.parts[name].leads]
+        if i:
+            a, b, ph = links[i]
+            net.connect(a, b, phase=ph)
+            free.remove(a)
+            ports.remove(b)
+        free += ports
+    for k, p in enumerate(free):
+        if k < 2:
+            net.external(f"L{k}", p)
+        else:
+            net.add(f"E{k}", SMatrix([[-1]], ["end"]))
+            net.connect(p, f"E{k}.end", phase=th[2])
+    return net
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 10, open: a common factor of numerator and denominator that exists only modulo the "
+    "root relations (sqrt(1 - 2 epsilon)^2 = 1 - 2 epsilon) is not cancelled, so two elimination "
+    "orders can give the same value in two forms; canonical forms need the denominators "
+    "rationalized in the root generators before the gcd"))
+def test_known_counterexample_to_identical_canonical_forms():
+    net = _dead_end_junctions()
+    S, S2 = net.smatrix(), net.smatrix(order=[3, 4, 2, 1, 5, 6, 0])
+    assert _exactly_equal(S.matrix[1, 0], S2.matrix[1, 0], dict(S.relations))  # same value ...
+    assert S2.matrix == S.matrix  # ... in one form: fails today
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
