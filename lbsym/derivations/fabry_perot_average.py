@@ -33,12 +33,12 @@ def build() -> Derivation:
         lambda x: isinstance(x, sp.Abs),
         lambda x: x.args[0] if x.args[0].subs(point) > 0 else -x.args[0],
     )
-    avg_T = sp.factor(sp.simplify(avg_R.subs({R1: 1 - T1, R2: 1 - T2})))
+    avg_T = sp.factor(sp.cancel(sp.together(avg_R.subs({R1: 1 - T1, R2: 1 - T2}))))
     num, den = sp.fraction(avg_T)
     if num.could_extract_minus_sign():
         avg_T = (-num) / sp.expand(-den)
     rho = lambda t: (1 - t) / t  # dimensionless resistance of a scatterer
-    series = sp.simplify(rho(avg_T) - rho(T1) - rho(T2))
+    series = sp.cancel(sp.together(rho(avg_T) - rho(T1) - rho(T2)))
     textbook = T1 * T2 / (T1 + T2 - T1 * T2)
 
     return Derivation(
