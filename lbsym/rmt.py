@@ -228,16 +228,8 @@ def _column_contraction(n_factors: int, tau: tuple[int, ...], dim: sp.Expr, symp
     return out
 
 
-def haar_moment(rows: list, cols: list, rows_conj: list, cols_conj: list, sizes: dict,
-                dim: sp.Expr) -> sp.Expr:
-    """<prod U_{rows[m], cols[m]} conj(U_{rows_conj[m], cols_conj[m]})>_Haar summed over the
-    labelled indices (labels ``(name, domain)``, domain sizes in ``sizes``), exactly."""
-    n = len(rows)
-    if not (len(cols) == len(rows_conj) == len(cols_conj) == n):
-        raise ParameterError("haar_moment: expected as many conjugated as unconjugated factors")
-    perms = list(permutations(range(n)))
-    R = {s: _index_sum(rows, rows_conj, s, sizes) for s in perms}
-    C = {t: _index_sum(cols, cols_conj, t, sizes) for t in perms}
+def _weingarten_sum(perms: list, R: dict, C: dict, dim: sp.Expr) -> sp.Expr:
+    """sum over permutations s, t of R(s) C(t) Wg(s t^-1; dim), grouped by cycle type."""
     by_class: dict = {}
     for s in perms:
         if R[s] == 0:
@@ -249,6 +241,19 @@ def haar_moment(rows: list, cols: list, rows_conj: list, cols_conj: list, sizes:
             by_class[mu] = by_class.get(mu, 0) + R[s] * C[t]
     total = sum((weingarten(mu).subs(d, dim) * sp.expand(c) for mu, c in by_class.items()), sp.Integer(0))
     return sp.factor(sp.cancel(total))
+
+
+def haar_moment(rows: list, cols: list, rows_conj: list, cols_conj: list, sizes: dict,
+                dim: sp.Expr) -> sp.Expr:
+    """<prod U_{rows[m], cols[m]} conj(U_{rows_conj[m], cols_conj[m]})>_Haar summed over the
+    labelled indices (labels ``(name, domain)``, domain sizes in ``sizes``), exactly."""
+    n = len(rows)
+    if not (len(cols) == len(rows_conj) == len(cols_conj) == n):
+        raise ParameterError("haar_moment: expected as many conjugated as unconjugated factors")
+    perms = list(permutations(range(n)))
+    R = {s: _index_sum(rows, rows_conj, s, sizes) for s in perms}
+    C = {t: _index_sum(cols, cols_conj, t, sizes) for t in perms}
+    return _weingarten_sum(perms, R, C, dim)
 
 
 def cavity_moment(factors: list, factors_conj: list, leads: dict, beta: int) -> sp.Expr:
@@ -277,17 +282,7 @@ def cavity_moment(factors: list, factors_conj: list, leads: dict, beta: int) -> 
     R = {s: _index_sum(rows, rows_c, s, sizes) for s in perms}
     dim = sizes["all"]
     C = {t: _column_contraction(n, t, dim, beta == 4) for t in perms}
-    by_class: dict = {}
-    for s in perms:
-        if R[s] == 0:
-            continue
-        for t in perms:
-            if C[t] == 0:
-                continue
-            mu = _cycle_type(_compose(s, _inverse(t)))
-            by_class[mu] = by_class.get(mu, 0) + R[s] * C[t]
-    total = sum((weingarten(mu).subs(d, dim) * sp.expand(c) for mu, c in by_class.items()), sp.Integer(0))
-    return sp.factor(sp.cancel(total))
+    return _weingarten_sum(perms, R, C, dim)
 
 
 # ------------------------------------------------------------ transport averages
