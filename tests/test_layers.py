@@ -80,7 +80,7 @@ def test_lattice_loads_no_sympy_and_lbsym_is_light():
 #: counting_numeric.py (and the float solve of MultiTerminal imports numpy on use).
 SYMBOLIC_CORE = ["lbsym.smatrix", "lbsym.algebra", "lbsym.network", "lbsym.scatterers",
                  "lbsym.transport", "lbsym.multiterminal", "lbsym.noise", "lbsym.counting", "lbsym.rmt",
-                 "lbsym.thermo"]
+                 "lbsym.thermo", "lbsym.pumping"]
 NUMERIC = {"numpy", "scipy", "matplotlib"}  # not mpmath: sympy itself loads it
 
 
@@ -171,6 +171,9 @@ def test_import_lbsym_is_fast():
     ("lbsym.noise", "transmission_eigenvalues", "lbsym.noise_numeric"),
     ("lbsym.counting", "sample_cumulants", "lbsym.counting_numeric"),
     ("lbsym.counting", "gillespie_counts", "lbsym.counting_numeric"),
+    ("lbsym.pumping", "Path", "lbsym.pumping_numeric"),
+    ("lbsym.pumping", "Pump", "lbsym.pumping_numeric"),
+    ("lbsym.pumping", "line_charge", "lbsym.pumping_numeric"),
 ])
 def test_moved_names_forward_with_a_warning(module, name, new):
     import importlib

@@ -8,6 +8,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lbsym import pumping as pm
+from lbsym import pumping_numeric as pn
 from lbsym.errors import ParameterError, PathError, PortError, ShapeError, UnitarityError
 from lbsym.network import series
 from lbsym.scatterers import barrier, delta_barrier, lattice_impurity
@@ -29,20 +30,20 @@ def S2():
 
 @pytest.fixture(scope="module")
 def pump(S2):
-    return pm.Pump(S2, (e1, e2), {"k": 1.0, "d": 3})
+    return pn.Pump(S2, (e1, e2), {"k": 1.0, "d": 3})
 
 
 @pytest.fixture(scope="module")
 def paths():
     t = sp.Symbol("t", real=True)
     return {
-        "circle": pm.Path.circle((0.7, -0.4), 0.5),
-        "ellipse": pm.Path.ellipse((0.2, 0.9), (0.6, 0.3), (0.4, -1.1)),
-        "square": pm.Path.polygon([(0.0, 0.0), (1.5, 0.0), (1.5, 1.5), (0.0, 1.5)]),
+        "circle": pn.Path.circle((0.7, -0.4), 0.5),
+        "ellipse": pn.Path.ellipse((0.2, 0.9), (0.6, 0.3), (0.4, -1.1)),
+        "square": pn.Path.polygon([(0.0, 0.0), (1.5, 0.0), (1.5, 1.5), (0.0, 1.5)]),
         # not star-shaped about its centroid's neighbourhood: an L
-        "L-shape": pm.Path.polygon([(0.5, 0.5), (2, 0.5), (2, 1), (1, 1), (1, 2.5), (0.5, 2.5)]),
+        "L-shape": pn.Path.polygon([(0.5, 0.5), (2, 0.5), (2, 1), (1, 1), (1, 2.5), (0.5, 2.5)]),
         # self-intersecting: the two lobes are run in opposite senses
-        "figure-eight": pm.Path.parametric([1.0 + 0.5 * sp.sin(t), 0.5 + 0.4 * sp.sin(2 * t)], t, 0, 2 * sp.pi),
+        "figure-eight": pn.Path.parametric([1.0 + 0.5 * sp.sin(t), 0.5 + 0.4 * sp.sin(2 * t)], t, 0, 2 * sp.pi),
     }
 
 
@@ -60,9 +61,9 @@ def test_small_cycle_prefactor_is_derived_by_integration():
 def test_signed_area_of_the_harmonic_ellipse_matches_the_prefactor():
     # pi A1 A2 sin(phi1 - phi2) is the signed (counterclockwise-positive) area of the ellipse
     for ph in [(0.3, -1.0), (-0.2, 1.4), (2.0, 2.0)]:
-        p = pm.Path.ellipse((0, 0), (0.7, 1.3), ph)
+        p = pn.Path.ellipse((0, 0), (0.7, 1.3), ph)
         assert p.signed_area() == pytest.approx(math.pi * 0.7 * 1.3 * math.sin(ph[0] - ph[1]), abs=1e-12)
-    assert pm.Path.circle((1, 2), 0.5).signed_area() == pytest.approx(math.pi * 0.25)
+    assert pn.Path.circle((1, 2), 0.5).signed_area() == pytest.approx(math.pi * 0.25)
 
 
 def test_stokes_identity_is_exact():
@@ -111,9 +112,9 @@ def test_relations_are_substituted_for_pumped_probabilities():
     S = series(barrier(1), barrier(2), phases=[k * L])
     P = pm.brouwer_integrand(S, "left", ("T1", "T2"))
     assert sp.Symbol("R1", positive=True) not in P.free_symbols  # R1 = 1 - T1 was used
-    pump = pm.Pump(S, ("T1", "T2"), {"k": 1.0, "L": 1.3, "alpha1": 0.3, "alpha2": -0.5,
+    pump = pn.Pump(S, ("T1", "T2"), {"k": 1.0, "L": 1.3, "alpha1": 0.3, "alpha2": -0.5,
                                       "beta1": 0.2, "beta2": 1.0})
-    c = pm.Path.circle((0.4, 0.5), 0.2)
+    c = pn.Path.circle((0.4, 0.5), 0.2)
     assert pump.charge(c, "left", "area") == pytest.approx(pump.charge(c, "left", "line"), abs=1e-12)
 
 
@@ -139,27 +140,27 @@ def test_reversing_the_cycle_flips_the_charge(pump, paths):
 def test_charge_is_independent_of_the_time_parametrization(pump):
     t = sp.Symbol("t", real=True)
     base = [0.7 + 0.5 * sp.cos(t), -0.4 + 0.5 * sp.sin(t)]
-    q0 = pump.charge(pm.Path.parametric(base, t, 0, 2 * sp.pi), "left")
+    q0 = pump.charge(pn.Path.parametric(base, t, 0, 2 * sp.pi), "left")
     # t -> t + 0.6 sin t is monotonic: the same cycle run with a non-uniform speed
     warped = [x.subs(t, t + sp.Rational(3, 5) * sp.sin(t)) for x in base]
-    q1 = pump.charge(pm.Path.parametric(warped, t, 0, 2 * sp.pi), "left")
+    q1 = pump.charge(pn.Path.parametric(warped, t, 0, 2 * sp.pi), "left")
     # and over a different time interval, starting elsewhere on the loop
     shifted = [x.subs(t, 3 * t + 1) for x in base]
-    q2 = pump.charge(pm.Path.parametric(shifted, t, 0, 2 * sp.pi / 3), "left")
+    q2 = pump.charge(pn.Path.parametric(shifted, t, 0, 2 * sp.pi / 3), "left")
     assert q0 == pytest.approx(q1, abs=1e-12) and q0 == pytest.approx(q2, abs=1e-12)
-    assert q0 == pytest.approx(pump.charge(pm.Path.circle((0.7, -0.4), 0.5), "left"), abs=1e-12)
+    assert q0 == pytest.approx(pump.charge(pn.Path.circle((0.7, -0.4), 0.5), "left"), abs=1e-12)
     # a polygon started at another vertex
     sq = [(0.0, 0.0), (1.5, 0.0), (1.5, 1.5), (0.0, 1.5)]
-    a = pump.charge(pm.Path.polygon(sq), "left")
-    assert pump.charge(pm.Path.polygon(sq[2:] + sq[:2]), "left") == pytest.approx(a, abs=1e-12)
+    a = pump.charge(pn.Path.polygon(sq), "left")
+    assert pump.charge(pn.Path.polygon(sq[2:] + sq[:2]), "left") == pytest.approx(a, abs=1e-12)
 
 
 def test_small_cycle_route_a_is_the_limit_of_b_and_c(pump):
     c, amp, ph = (0.8, 0.3), np.array([0.5, 0.7]), (0.9, -0.6)
     errs = []
     for lam in (0.08, 0.04, 0.02):
-        exact = pump.charge(pm.Path.ellipse(c, amp * lam, ph), "left")
-        area = pump.charge(pm.Path.ellipse(c, amp * lam, ph), "left", "area")
+        exact = pump.charge(pn.Path.ellipse(c, amp * lam, ph), "left")
+        area = pump.charge(pn.Path.ellipse(c, amp * lam, ph), "left", "area")
         a = pump.small_cycle_charge(c, amp * lam, ph, "left")
         assert abs(area - exact) < 1e-13
         errs.append(abs(a - exact) / abs(exact))
@@ -178,29 +179,29 @@ def test_integrand_is_the_curl_of_the_numeric_emissivities(pump):
 
 def test_one_parameter_cycles_pump_nothing(pump):
     t = sp.Symbol("t", real=True)
-    assert abs(pump.charge(pm.Path.polygon([(0.3, -0.2), (1.4, 0.9)]), "left")) < 1e-14
-    retraced = pm.Path.parametric([0.7 + 0.6 * sp.cos(t), -0.4 + 0.5 * sp.cos(2 * t)], t, 0, 2 * sp.pi)
+    assert abs(pump.charge(pn.Path.polygon([(0.3, -0.2), (1.4, 0.9)]), "left")) < 1e-14
+    retraced = pn.Path.parametric([0.7 + 0.6 * sp.cos(t), -0.4 + 0.5 * sp.cos(2 * t)], t, 0, 2 * sp.pi)
     assert abs(pump.charge(retraced, "left")) < 1e-13
     assert abs(pump.charge(retraced, "left", "area")) < 1e-13
-    in_phase = pm.Path.ellipse((0.7, -0.4), (0.5, 0.3), (0.4, 0.4))
+    in_phase = pn.Path.ellipse((0.7, -0.4), (0.5, 0.3), (0.4, 0.4))
     assert abs(pump.charge(in_phase, "left")) < 1e-14
     assert abs(pump.small_cycle_charge((0.7, -0.4), (0.5, 0.3), (0.4, 0.4), "left")) < 1e-16
-    one = pm.Pump(lattice_impurity(e1, k), (e1,), {"k": 1.2})
-    assert abs(one.charge(pm.Path.ellipse((0.5,), (0.8,), (0.0,)), "left")) < 1e-14
+    one = pn.Pump(lattice_impurity(e1, k), (e1,), {"k": 1.2})
+    assert abs(one.charge(pn.Path.ellipse((0.5,), (0.8,), (0.0,)), "left")) < 1e-14
 
 
 def test_three_parameters_cone_surface_and_small_cycle():
     S = series(lattice_impurity(e1, k), lattice_impurity(e2, k), phases=[theta])
-    pump = pm.Pump(S, (e1, e2, theta), {"k": 1.1})
-    el = pm.Path.ellipse((0.3, -0.5, 0.8), (0.4, 0.3, 0.5), (0.0, 1.0, 2.5))
+    pump = pn.Pump(S, (e1, e2, theta), {"k": 1.1})
+    el = pn.Path.ellipse((0.3, -0.5, 0.8), (0.4, 0.3, 0.5), (0.0, 1.0, 2.5))
     assert pump.charge(el, "left", "area") == pytest.approx(pump.charge(el, "left", "line"), abs=1e-12)
     c, amp, ph = (0.3, -0.5, 0.8), np.array([0.4, 0.3, 0.5]) * 1e-3, (0.0, 1.0, 2.5)
-    exact = pump.charge(pm.Path.ellipse(c, amp, ph), "left")
+    exact = pump.charge(pn.Path.ellipse(c, amp, ph), "left")
     assert pump.small_cycle_charge(c, amp, ph, "left") == pytest.approx(exact, rel=1e-5)
 
 
 def test_numeric_integrand_route_for_large_networks(pump, paths):
-    alt = pm.Pump(pump.S, pump.params, {"k": 1.0, "d": 3}, closed_form=False)
+    alt = pn.Pump(pump.S, pump.params, {"k": 1.0, "d": 3}, closed_form=False)
     X = np.array([[0.7, -0.4], [1.3, 2.2]])
     assert np.allclose(alt.integrand(X, "left"), pump.integrand(X, "left"), atol=1e-14)
     p = paths["square"]
@@ -211,24 +212,24 @@ def test_routes_from_smatrix_samples(pump, paths):
     src = pump.smatrix
     for name in ("circle", "square", "figure-eight"):
         q = pump.charge(paths[name], "left")
-        assert pm.line_charge(src, paths[name], [0], nodes=256) == pytest.approx(q, abs=1e-11)
-        assert pm.line_charge(src, paths[name], [0], nodes=64, derivative="fd") == pytest.approx(q, abs=1e-9)
+        assert pn.line_charge(src, paths[name], [0], nodes=256) == pytest.approx(q, abs=1e-11)
+        assert pn.line_charge(src, paths[name], [0], nodes=64, derivative="fd") == pytest.approx(q, abs=1e-9)
     X = (0.7, -0.4)
-    assert pm.integrand_from_smatrices(src, X, [0]) == pytest.approx(
+    assert pn.integrand_from_smatrices(src, X, [0]) == pytest.approx(
         float(pump.integrand(np.array(X), "left")), abs=1e-11)
     S = pump.smatrix(np.array(X))
-    assert np.allclose(pm.emissivities_from_smatrices(S, pump.derivatives(np.array(X)), [0]),
+    assert np.allclose(pn.emissivities_from_smatrices(S, pump.derivatives(np.array(X)), [0]),
                        pump.emissivities(np.array(X), "left"))
 
 
 def test_quantized_pumping_around_a_resonance():
     S = series(lattice_impurity(e1, k), lattice_impurity(e2, k), phases=[k * d])
-    pump = pm.Pump(S, (e1, e2), {"k": 1.5, "d": 4})
-    sq = pm.Path.polygon([(2, 2), (30, 2), (30, 30), (2, 30)])
+    pump = pn.Pump(S, (e1, e2), {"k": 1.5, "d": 4})
+    sq = pn.Path.polygon([(2, 2), (30, 2), (30, 30), (2, 30)])
     qa, ql = pump.charge(sq, "left", "area"), pump.charge(sq, "left", "line")
     assert abs(qa - ql) < 1e-9 and 0.93 < qa < 0.95
     # a cycle that does not enclose the T = 1 point pumps little
-    off = pm.Path.polygon([(20, 20), (30, 20), (30, 30), (20, 30)])
+    off = pn.Path.polygon([(20, 20), (30, 20), (30, 30), (20, 30)])
     assert abs(pump.charge(off, "left")) < 0.05
 
 
@@ -241,7 +242,7 @@ finite = st.floats(-2.5, 2.5, allow_nan=False)
 @given(cx=finite, cy=finite, ax=st.floats(0.05, 1.5), ay=st.floats(0.05, 1.5),
        p1=st.floats(-3.2, 3.2), p2=st.floats(-3.2, 3.2))
 def test_property_ellipses_conserve_charge_and_are_antisymmetric(pump, cx, cy, ax, ay, p1, p2):
-    p = pm.Path.ellipse((cx, cy), (ax, ay), (p1, p2))
+    p = pn.Path.ellipse((cx, cy), (ax, ay), (p1, p2))
     ql, qr = pump.charge(p, "left"), pump.charge(p, "right")
     assert abs(ql + qr) < 1e-12
     assert abs(pump.charge(p.reversed(), "left") + ql) < 1e-12
@@ -252,7 +253,7 @@ def test_property_ellipses_conserve_charge_and_are_antisymmetric(pump, cx, cy, a
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(finite, finite), min_size=3, max_size=6))
 def test_property_polygons_line_equals_area(pump, verts):
-    p = pm.Path.polygon(verts)
+    p = pn.Path.polygon(verts)
     ql = pump.charge(p, "left")
     assert abs(pump.charge(p, "left", "area") - ql) < 1e-9
     assert abs(pump.charge(p, "right") + ql) < 1e-12
@@ -263,7 +264,7 @@ x = sp.Symbol("x", real=True)
 
 
 @pytest.mark.parametrize("make, err, message", [
-    (lambda S: pm.Pump(SMatrix([[1, x], [0, 1]]), ("x",)), UnitarityError, "not unitary"),
+    (lambda S: pn.Pump(SMatrix([[1, x], [0, 1]]), ("x",)), UnitarityError, "not unitary"),
     (lambda S: pm.emissivity(SMatrix([[sp.cos(x), sp.sin(x)], [sp.sin(x), sp.cos(x)]]), 0, "x"),
      UnitarityError, "not unitary"),
     (lambda S: pm.brouwer_integrand(S, "left", ("epsilon1", "nope")), ParameterError, "unknown parameter 'nope'"),
@@ -272,10 +273,10 @@ x = sp.Symbol("x", real=True)
     (lambda S: pm.brouwer_integrand(S, "left", ("epsilon1", 2)), ParameterError, "symbol or its name"),
     (lambda S: pm.brouwer_integrand(S, "middle", ("epsilon1", "epsilon2")), PortError, "no lead 'middle'"),
     (lambda S: pm.emissivity("not an S-matrix", "left", "x"), ShapeError, "expected an lbsym SMatrix"),
-    (lambda S: pm.Pump(S, (e1, e2), {"k": 1.0}), ParameterError, "missing value(s) for ['d']"),
-    (lambda S: pm.Pump(S, (e1, e2), {"k": 1.0, "d": 3, "q": 1}), ParameterError, "unknown symbol 'q'"),
-    (lambda S: pm.Pump(S, (e1, e2), {"k": 1.0, "d": 3, "epsilon1": 1}), ParameterError, "pumping parameter"),
-    (lambda S: pm.Pump(S, (e1, e2), {"k": "one", "d": 3}), ParameterError, "real number"),
+    (lambda S: pn.Pump(S, (e1, e2), {"k": 1.0}), ParameterError, "missing value(s) for ['d']"),
+    (lambda S: pn.Pump(S, (e1, e2), {"k": 1.0, "d": 3, "q": 1}), ParameterError, "unknown symbol 'q'"),
+    (lambda S: pn.Pump(S, (e1, e2), {"k": 1.0, "d": 3, "epsilon1": 1}), ParameterError, "pumping parameter"),
+    (lambda S: pn.Pump(S, (e1, e2), {"k": "one", "d": 3}), ParameterError, "real number"),
 ])
 def test_bad_input_raises_clear_errors(S2, make, err, message):
     with pytest.raises(err, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
@@ -293,26 +294,26 @@ def test_complex_parameter_is_refused():
 def test_paths_must_be_closed_and_well_formed(pump):
     t = sp.Symbol("t", real=True)
     with pytest.raises(PathError, match="not closed"):
-        pm.Path.parametric([sp.cos(t), t], t, 0, 2 * sp.pi)
+        pn.Path.parametric([sp.cos(t), t], t, 0, 2 * sp.pi)
     with pytest.raises(PathError, match="not closed"):
-        pm.Path.function(lambda u: np.stack([np.cos(u), u], axis=1), period=2 * np.pi)
+        pn.Path.function(lambda u: np.stack([np.cos(u), u], axis=1), period=2 * np.pi)
     with pytest.raises(PathError, match="not strings"):
-        pm.Path.parametric(["cos(t)", "sin(t)"], t, 0, 2 * sp.pi)
+        pn.Path.parametric(["cos(t)", "sin(t)"], t, 0, 2 * sp.pi)
     with pytest.raises(PathError, match="depend on t only"):
-        pm.Path.parametric([sp.cos(t) + x, sp.sin(t)], t, 0, 2 * sp.pi)
+        pn.Path.parametric([sp.cos(t) + x, sp.sin(t)], t, 0, 2 * sp.pi)
     with pytest.raises(PathError, match="finite"):
-        pm.Path.circle((float("nan"), 0.0), 1.0)
+        pn.Path.circle((float("nan"), 0.0), 1.0)
     with pytest.raises(PathError, match="at least 2 vertices"):
-        pm.Path.polygon([(0.0, 0.0)])
+        pn.Path.polygon([(0.0, 0.0)])
     with pytest.raises(PathError, match="3 coordinates"):
-        pump.charge(pm.Path.ellipse((0, 0, 0), (1, 1, 1), (0, 1, 2)), "left")
+        pump.charge(pn.Path.ellipse((0, 0, 0), (1, 1, 1), (0, 1, 2)), "left")
     with pytest.raises(PathError, match="expected a Path"):
         pump.charge([(0, 0), (1, 1)], "left")
     with pytest.raises(ParameterError, match="method"):
-        pump.charge(pm.Path.circle((0, 0), 1), "left", method="volume")
+        pump.charge(pn.Path.circle((0, 0), 1), "left", method="volume")
 
 
 def test_function_path_with_numeric_velocity(pump):
-    f = pm.Path.function(lambda u: np.stack([0.7 + 0.5 * np.cos(u), -0.4 + 0.5 * np.sin(u)], axis=1))
-    assert pump.charge(f, "left") == pytest.approx(pump.charge(pm.Path.circle((0.7, -0.4), 0.5), "left"),
+    f = pn.Path.function(lambda u: np.stack([0.7 + 0.5 * np.cos(u), -0.4 + 0.5 * np.sin(u)], axis=1))
+    assert pump.charge(f, "left") == pytest.approx(pump.charge(pn.Path.circle((0.7, -0.4), 0.5), "left"),
                                                     abs=1e-10)

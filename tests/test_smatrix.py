@@ -128,11 +128,11 @@ def test_pumping_cache_does_not_accept_a_matrix_without_its_relations():
     from lbsym.scatterers import barrier
 
     S = barrier(1)
-    pumping._unitary(S)
+    pumping.numeric_unitarity(S)
     x = sp.Symbol("x", positive=True)
     broken = SMatrix(S.matrix.subs(sp.Symbol("R1", positive=True), x), S.ports)
     with pytest.raises(UnitarityError):
-        pumping._unitary(broken)
+        pumping.numeric_unitarity(broken)
 
 
 def test_derivation_mappings_are_read_only():

@@ -48,17 +48,8 @@ from ..algebra import PolarAlgebra, abs2
 from ..derivation import CheckReport, Derivation, Part, Step, SymbolInfo, register
 from ..network import Network, series
 from ..numeric import evaluator, network_smatrix
-from ..pumping import (
-    Path,
-    Pump,
-    brouwer_integrand,
-    emissivity,
-    harmonic_cycle_charge,
-    integrand_from_smatrices,
-    line_charge,
-    small_cycle_charge,
-    stokes_identity,
-)
+from ..pumping import brouwer_integrand, emissivity, harmonic_cycle_charge, small_cycle_charge, stokes_identity
+from ..pumping_numeric import Path, Pump, integrand_from_smatrices, line_charge
 from ..scatterers import lattice_impurity
 from ..smatrix import SMatrix
 
@@ -500,8 +491,8 @@ def build() -> Derivation:
 # ------------------------------------------------------------------ figure
 def figure(der: Derivation) -> dict:
     from .. import lattice as lat
-    from ..pumping import Path as PumpPath
-    from ..pumping import line_charge
+    from ..pumping_numeric import Path as PumpPath
+    from ..pumping_numeric import line_charge
 
     q = evaluator(der.result, relations=der.relations)  # T is fixed by epsilon1, epsilon2, k, d
     kk, dd, c1, c2, amp = 1.0, 3, 0.7, -0.4, 0.05
