@@ -785,7 +785,7 @@ class PolarAlgebra:
         return vals is not None and self._mod_eval(p, vals) != 0
 
     # factored-denominator arithmetic ---------------------------------
-    def _mono_poly(self, mono: tuple):
+    def mono_poly(self, mono: tuple):
         return self.ring({mono: QQ(1)}) if any(mono) else self.ring.one
 
     def _fac_poly(self, fac: dict):
@@ -795,7 +795,7 @@ class PolarAlgebra:
         return out
 
     # C-level arithmetic for large polynomials ------------------------
-    def _flint_ctx(self):
+    def flint_ctx(self):
         return _flint.fmpq_mpoly_ctx.get(("g", self.ngens), "lex")
 
     def _to_flint(self, p):
@@ -804,17 +804,17 @@ class PolarAlgebra:
         if hit is not None and hit[0] is p:
             return hit[1]
         if QQ.dtype is _flint.fmpq:  # sympy's flint ground types: the coefficients as they are
-            f = self._flint_ctx().from_dict(p)
+            f = self.flint_ctx().from_dict(p)
         else:
             numer, denom, fmpq = QQ.numer, QQ.denom, _flint.fmpq
-            f = self._flint_ctx().from_dict(
+            f = self.flint_ctx().from_dict(
                 {m: fmpq(int(numer(c)), int(denom(c))) for m, c in p.iterterms()})
         if len(cache) > 256:
             cache.clear()
         cache[id(p)] = (p, f)
         return f
 
-    def _from_flint(self, f):
+    def from_flint(self, f):
         monoms = [tuple(map(int, m)) for m in f.monoms()]
         coeffs = f.coeffs()
         if QQ.dtype is not _flint.fmpq:
@@ -825,17 +825,17 @@ class PolarAlgebra:
     def _pmul(self, a, b):
         """a * b, through FLINT when the product is large."""
         if _FLINT and len(a) * len(b) >= FLINT_MUL_PAIRS:
-            return self._from_flint(self._to_flint(a) * self._to_flint(b))
+            return self.from_flint(self._to_flint(a) * self._to_flint(b))
         return a * b
 
     def _flint_exquo(self, n, f):
         try:
-            return self._from_flint(self._to_flint(n) / self._to_flint(f))
+            return self.from_flint(self._to_flint(n) / self._to_flint(f))
         except _FlintDomainError:
             return None
 
     def denominator_poly(self, f: Frac):
-        return self.reduce(self._mono_poly(f.mono) * self._fac_poly(f.fac))
+        return self.reduce(self.mono_poly(f.mono) * self._fac_poly(f.fac))
 
     @staticmethod
     def _info(p) -> tuple:
@@ -855,7 +855,7 @@ class PolarAlgebra:
             common = [min(mono[i], min(m[i] for m in n.itermonoms())) if mono[i] else 0
                       for i in range(len(mono))]
             if any(common):
-                n = n.exquo(self._mono_poly(tuple(common)))
+                n = n.exquo(self.mono_poly(tuple(common)))
                 mono = tuple(a - b for a, b in zip(mono, common))
         fac = {i: e for i, e in fac.items() if e}
         if fac:
@@ -991,7 +991,7 @@ class PolarAlgebra:
             extra_f = {i: e - f.fac.get(i, 0) for i, e in fac.items() if e - f.fac.get(i, 0)}
             out = f.n
             if any(extra_m):
-                out = out * self._mono_poly(extra_m)
+                out = out * self.mono_poly(extra_m)
             if extra_f:
                 out = self.reduce(self._pmul(out, self._fac_poly(extra_f)))
             return out
@@ -1023,7 +1023,7 @@ class PolarAlgebra:
                 raise EagerViolation(bad)
         mono = tuple(min(m[i] for m in p.itermonoms()) if i else 0 for i in range(self.ngens))
         if any(mono):
-            p = p.exquo(self._mono_poly(mono))
+            p = p.exquo(self.mono_poly(mono))
         fac: dict = {}
         if not p.is_ground:
             pinfo = self._info(p)
@@ -1183,7 +1183,7 @@ class PolarAlgebra:
     def _is_phase(self, j: int) -> bool:  # j indexes monomials without w
         return self._gens[j + 1].kind == _PHASE
 
-    def _atom(self, j: int) -> sp.Expr:  # j indexes monomials without w
+    def atom(self, j: int) -> sp.Expr:  # j indexes monomials without w
         g = self._gens[j + 1]
         return sp.conjugate(g.atom) if g.kind == _CONJ else g.atom
 
@@ -1192,7 +1192,7 @@ class PolarAlgebra:
         for j, e in enumerate(key):
             if not e or self._is_phase(j):
                 continue
-            out.append(self._atom(j) ** sp.Rational(e))
+            out.append(self.atom(j) ** sp.Rational(e))
         return sp.Mul(*out)
 
     def _angle(self, key) -> sp.Expr:
@@ -1285,11 +1285,11 @@ class FlintFreeAlgebra(PolarAlgebra):
     def _py(self, p):
         """A FLINT polynomial as a sympy polynomial of :attr:`ring`."""
         if isinstance(p, _flint.fmpq_mpoly):
-            return self._from_flint(p)
+            return self.from_flint(p)
         return p
 
     def _init_elements(self) -> None:
-        ctx = self._flint_ctx()
+        ctx = self.flint_ctx()
         self._ctx = ctx
         self._fgens = ctx.gens()
         self._factors = []
@@ -1395,7 +1395,7 @@ class FlintFreeAlgebra(PolarAlgebra):
             return None
 
     # factored-denominator arithmetic ---------------------------------
-    def _mono_poly(self, mono: tuple):
+    def mono_poly(self, mono: tuple):
         return self._ctx.from_dict({mono: 1})
 
     def _fac_poly(self, fac: dict):
@@ -1417,7 +1417,7 @@ class FlintFreeAlgebra(PolarAlgebra):
             lo = info[1]
             common = tuple(min(mono[i], lo[i]) if mono[i] else 0 for i in range(len(mono)))
             if any(common):
-                n = n / self._mono_poly(common)
+                n = n / self.mono_poly(common)
                 mono = tuple(a - b for a, b in zip(mono, common))
                 info = None
         fac = {i: e for i, e in fac.items() if e}
@@ -1447,7 +1447,7 @@ class FlintFreeAlgebra(PolarAlgebra):
         info = self._lohi(p)
         mono = tuple(e if i else 0 for i, e in enumerate(info[1]))
         if any(mono):
-            p = p / self._mono_poly(mono)
+            p = p / self.mono_poly(mono)
             info = self._lohi(p)
         fac: dict = {}
         if not p.is_constant():

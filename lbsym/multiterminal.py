@@ -198,7 +198,7 @@ class MultiTerminal:
         if isinstance(S, SMatrix):
             T = S.transmission_matrix()
             labels = S.leads
-            modes = [len(S._port_indices(l)) for l in labels]
+            modes = [len(S.port_indices(l)) for l in labels]
             return cls(T, leads=leads or labels, modes=modes, spin_degeneracy=spin_degeneracy)
         if hasattr(S, "conductance_matrix"):
             import numpy as np  # a lattice S-matrix: numpy is loaded already

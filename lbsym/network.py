@@ -268,7 +268,7 @@ class Network:
         return [(lead, list(ports)) for lead, ports in self._external]
 
     # ------------------------------------------------------------- solving
-    def _validate(self) -> None:
+    def validate(self) -> None:
         if not self._parts:
             raise PortError("the network is empty: add scatterers first")
         dangling = [
@@ -316,7 +316,7 @@ class Network:
         form.  The returned SMatrix keeps that exact form, so that
         transmissions, noise and unitarity are computed in the ring.
         """
-        self._validate()
+        self.validate()
         if order is not None:
             order = list(order)
             if sorted(order) != list(range(len(self._links))):

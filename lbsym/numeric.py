@@ -155,9 +155,9 @@ def network_smatrix(network: Any, values: Mapping[Any, Any]) -> np.ndarray:
     ignored.  The parts' matrices and link phases are compiled once per
     network (and recompiled if the network changes).
     """
-    if not hasattr(network, "_validate"):
+    if not hasattr(network, "validate"):
         raise TypeError(f"network_smatrix: expected a Network, got {type(network).__name__}")
-    network._validate()
+    network.validate()
     signature = (tuple((n, id(S)) for n, S in network.parts.items()), tuple(network.links),
                  tuple((n, tuple(ps)) for n, ps in network.leads))
     cached = _NETWORK_CACHE.get(id(network))

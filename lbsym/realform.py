@@ -88,7 +88,7 @@ def _factor_list(alg: "PolarAlgebra", p) -> tuple | None:
     if _flint is None or QQ.dtype is not _flint.fmpq:  # pragma: no cover - no FLINT
         c, factors = p.factor_list()
         return (c, factors) if len(factors) > 1 or (factors and factors[0][1] > 1) else None
-    P = alg._flint_ctx().from_dict(p)
+    P = alg.flint_ctx().from_dict(p)
     _, fs = P.factor()
     if len(fs) == 1 and int(fs[0][1]) == 1:
         return None
@@ -104,7 +104,7 @@ def _factor_list(alg: "PolarAlgebra", p) -> tuple | None:
         if f.leading_coefficient() < 0:
             f = -f
         lead *= f.leading_coefficient() ** e
-        factors.append((alg._from_flint(f), e))
+        factors.append((alg.from_flint(f), e))
     c = P.leading_coefficient() / lead
     return QQ(int(c.p), int(c.q)), factors
 
@@ -275,7 +275,7 @@ def _poly_sympy(alg: "PolarAlgebra", terms, step: list | None = None) -> sp.Expr
         f = [_rat(c)]
         for j, e in enumerate(m):
             if e:
-                f.append(alg._atom(j - 1) ** (e * (step[j] if step else 1)))
+                f.append(alg.atom(j - 1) ** (e * (step[j] if step else 1)))
         out.append(sp.Mul(*f))
     return sp.Add(*out)
 
@@ -337,7 +337,7 @@ def _print_terms(alg, terms: dict) -> sp.Expr:
         content = -content
     mono = tuple(min(col) for col in zip(*terms))
     rest = {tuple(a - b for a, b in zip(m, mono)): c / content for m, c in terms.items()}
-    head = [_rat(content)] + [alg._atom(j - 1) ** e for j, e in enumerate(mono) if e]
+    head = [_rat(content)] + [alg.atom(j - 1) ** e for j, e in enumerate(mono) if e]
     out = None
     if len(rest) == 1:
         out = sp.Mul(*head)
@@ -572,7 +572,7 @@ def _monomial_abs2(alg, p) -> sp.Expr:
     out = [_rat(c) ** 2]
     for j, e in enumerate(m):
         if e and j and j not in phase:
-            a = alg._atom(j - 1)
+            a = alg.atom(j - 1)
             out.append(a ** (2 * e) if alg._gens[j].kind == "real" else (a * sp.conjugate(a)) ** e)
     return sp.Mul(*out)
 
@@ -653,7 +653,7 @@ def _abs2_poly(alg, p, *, split: bool = True) -> sp.Expr | None:
         pp, s = _times_conj(alg, p)
         est = (len(pp) + 1) // 2
         if 2 * est <= 3 * cost_reim:
-            expanded = real_expr_polys(alg, pp, alg._mono_poly(s))
+            expanded = real_expr_polys(alg, pp, alg.mono_poly(s))
     cands = [expanded] if expanded is not None else []
     if expanded is None or 2 * cost_reim <= 3 * est:
         r = _re_im(alg, p)
@@ -685,7 +685,7 @@ def abs2_expr(alg: "PolarAlgebra", f: "Frac") -> sp.Expr:
         est = (len(nn) + len(dd)) // 2
         if fac is None or 2 * est <= 3 * 2 * (len(n) + len(d)):
             # |n|^2 / |d|^2 = (nn / z^sn) / (dd / z^sd) = nn z^sd / (dd z^sn)
-            e = real_expr_polys(alg, nn * alg._mono_poly(sd), dd * alg._mono_poly(sn))
+            e = real_expr_polys(alg, nn * alg.mono_poly(sd), dd * alg.mono_poly(sn))
             if e is not None:
                 cands.append(e)
     if not cands:
@@ -702,7 +702,7 @@ def _abs2_factored(alg, f) -> sp.Expr | None:
     phase, _ = _kinds(alg)
     for j, e in enumerate(f.mono):
         if e and j not in phase and j:
-            parts.append(alg._atom(j - 1) ** (-2 * e))
+            parts.append(alg.atom(j - 1) ** (-2 * e))
     for i, e in f.fac.items():
         a2 = _abs2_poly(alg, alg._factors[i])
         if a2 is None:

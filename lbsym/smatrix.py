@@ -244,7 +244,7 @@ class SMatrix:
         ports = ", ".join(str(p) for p in self._ports)
         return f"SMatrix(ports=[{ports}], matrix={self.matrix.tolist()!r})"
 
-    def _port_indices(self, lead: Any) -> list[int]:
+    def port_indices(self, lead: Any) -> list[int]:
         idx = [i for i, p in enumerate(self._ports) if p.lead == lead]
         if not idx:
             if isinstance(lead, Port) or isinstance(lead, tuple):
@@ -264,7 +264,7 @@ class SMatrix:
         return self._entry(i, j)
 
     def _single(self, p: Any) -> list[int]:
-        idx = self._port_indices(p)
+        idx = self.port_indices(p)
         if len(idx) != 1:
             raise PortError(f"lead {p!r} has {len(idx)} channels; name a port (lead, channel)")
         return idx
@@ -272,8 +272,8 @@ class SMatrix:
     # -------------------------------------------------------------- blocks
     def submatrix(self, out_lead: Any, in_lead: Any) -> sp.ImmutableMatrix:
         """Block of amplitudes from the channels of ``in_lead`` to ``out_lead``."""
-        rows = self._port_indices(out_lead)
-        cols = self._port_indices(in_lead)
+        rows = self.port_indices(out_lead)
+        cols = self.port_indices(in_lead)
         return sp.ImmutableMatrix(len(rows), len(cols), lambda a, b: self._entry(rows[a], cols[b]))
 
     def exact_form(self) -> ExactEntries:
@@ -309,8 +309,8 @@ class SMatrix:
 
     def _exact_block(self, out_lead: Any, in_lead: Any) -> tuple[PolarAlgebra, list[list[Any]]]:
         """(algebra, exact entries of the block from in_lead to out_lead)."""
-        rows = self._port_indices(out_lead)
-        cols = self._port_indices(in_lead)
+        rows = self.port_indices(out_lead)
+        cols = self.port_indices(in_lead)
         E = self.exact_form()
         return E.alg, [[E(i, j) for j in cols] for i in rows]
 
