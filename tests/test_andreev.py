@@ -130,3 +130,18 @@ def test_lattice_beenakker_at_zero_bias():
         normal = lat.chain({2: U}, left=0, right=2, eps=-mu)
         T = normal.smatrix(0.0).transmission(1, 0)
         assert abs(Rhe - (T / (2 - T)) ** 2) < 2e-3
+
+
+def test_many_channel_beenakker_on_disordered_strips_converges_linearly_in_the_gap():
+    """The strip part of the lattice check: N - R_ee + R_he -> sum_n 2 T_n^2/(2 - T_n)^2."""
+    errs = []
+    for gap in (1e-2, 1e-3):
+        worst = 0.0
+        for (W, L, mu, U, seed) in ai.STRIPS:
+            g = ai._lattice_ns_conductance(ai.bdg_ns_strip(W, L, gap, mu, U, seed), 0.0)
+            Tn = ai.bdg_ns_strip(W, L, 0.0, mu, U, seed, superconducting=False).smatrix(0.0) \
+                .transmission_eigenvalues(1, 0)
+            assert len(Tn) >= 2  # really many channels
+            worst = max(worst, abs(g - float(np.sum(2 * Tn**2 / (2 - Tn) ** 2))))
+        errs.append(worst)
+    assert 7 < errs[0] / errs[1] < 13 and errs[1] < 5e-3
