@@ -251,19 +251,22 @@ def cross_check(der: Derivation) -> CheckReport:
 
 
 def lattice_check(der: Derivation) -> CheckReport:
-    """Spinful chain, two strong magnetic impurities (U_i + J_i n_i.sigma) at sites 0 and d,
-    n_2 parallel or antiparallel to n_1: lattice TMR vs the derived Jullière form with P_i
-    from the library's lattice_impurity transmissions at U_i +- J_i.  The limit assumes
+    """Spinful chain, two strong magnetic impurities (U_i + J_i n_i.sigma) at sites 0 and d:
+    n_2 parallel or antiparallel to n_1, lattice TMR vs the derived Jullière form with P_i
+    from the library's lattice_impurity transmissions at U_i +- J_i; n_2 at an angle theta
+    (non-collinear), lattice G(theta)/G_bar vs the derived tunnelling G(theta)/G_bar.  The limit assumes
     spin-independent reflection phases; an impurity of strength U reflects with
     r = -1 + O(1/U), i.e. the phases of the two spins differ by O(sqrt(T)), so the
     lattice approaches the limit as sqrt(T): tolerance 10 sqrt(max T)."""
     from .. import lattice as lat
 
     f = evaluator(der.result)
+    g_theta = evaluator(der.parts["tunnelling"].expr)
     k_s = sp.Symbol("k", positive=True)
     eps_s = sp.Symbol("eps", real=True)
     t_imp = evaluator(sp.Abs(lattice_impurity(eps_s, k_s)["right", "left"]) ** 2)
     sz = np.diag([1.0, -1.0])
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
     worst, pts, tmax = 0.0, 0, 0.0
     for (U1, J1, U2, J2, d) in [(3000.0, 1000.0, 2500.0, 600.0, 3), (4000.0, -1500.0, 3000.0, 1200.0, 5)]:
         for kk in np.linspace(0.3, math.pi - 0.3, 9):
@@ -280,9 +283,21 @@ def lattice_check(der: Derivation) -> CheckReport:
             p = {P1: (Ts[0] - Ts[1]) / (Ts[0] + Ts[1]), P2: (Ts[2] - Ts[3]) / (Ts[2] + Ts[3])}
             worst = max(worst, abs(tmr_lat - float(f.at(p))) / max(abs(tmr_lat), 1e-3))
             pts += 1
-    return CheckReport("lattice chain with two strong magnetic impurities (norbs = 2), parallel and "
-                       "antiparallel, energies away from spacer resonances: TMR vs the derived "
-                       f"Jullière form (relative; max T = {tmax:.1e})", worst, pts, 10 * math.sqrt(tmax),
+            # non-collinear: G(theta)/G_bar against the derived tunnelling G(theta), same ratio
+            g_bar = (g[1] + g[-1]) / 2
+            ref = {"T1": 1.0, "T2": 1.0, "phi": 0.0, **{s.name: v for s, v in p.items()}}
+            g_bar_closed = (float(g_theta(**ref, theta=0.0)) + float(g_theta(**ref, theta=math.pi))) / 2
+            for th in (math.pi / 3, math.pi / 2, 2 * math.pi / 3):
+                n2 = math.cos(th) * sz + math.sin(th) * sx
+                sysl = lat.chain({0: U1 * np.eye(2) + J1 * sz, d: U2 * np.eye(2) + J2 * n2}, norbs=2)
+                ratio_lat = sysl.smatrix(E).transmission(1, 0) / g_bar
+                ratio = float(g_theta(**ref, theta=th)) / g_bar_closed
+                worst = max(worst, abs(ratio_lat - ratio) / abs(ratio))
+                pts += 1
+    return CheckReport("lattice chain with two strong magnetic impurities (norbs = 2), magnetizations "
+                       "parallel, antiparallel and at theta = pi/3, pi/2, 2 pi/3, energies away from spacer "
+                       "resonances: TMR vs the derived Jullière form and G(theta)/G_bar vs the derived "
+                       f"tunnelling G(theta) (relative; max T = {tmax:.1e})", worst, pts, 10 * math.sqrt(tmax),
                        kind="relative")
 
 
