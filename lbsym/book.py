@@ -115,7 +115,7 @@ def book_tex(names: list[str] | None = None, *, checks: bool = True,
             rep, kind = _check(d)
             if rep is not None:
                 out.append(
-                    rf"\par Cross-check against the {kind}: largest difference "
+                    rf"\par Cross-check against the {kind}: {tex_escape(rep.measure)} "
                     rf"{_sci(rep.error)} over {rep.points} points "
                     rf"(tolerance {_sci(rep.tolerance)}). {tex_escape(rep.method)}."
                 )
@@ -153,7 +153,7 @@ def book_markdown(names: list[str] | None = None, *, checks: bool = True,
         if checks:
             rep, kind = _check(d)
             if rep is not None:
-                out += [f"Cross-check against the {kind}: largest difference {rep.error:.2e} "
+                out += [f"Cross-check against the {kind}: {_md_escape(rep.measure)} {rep.error:.2e} "
                         f"over {rep.points} points (tolerance {rep.tolerance:.1e}). {rep.method}.", ""]
     return "\n".join(out)
 

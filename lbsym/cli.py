@@ -273,7 +273,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
             print("\nno cross-check available")
         else:
             status = "PASS" if rep.passed else "FAIL"
-            print(f"\n{kind}: {status}, max |difference| = {rep.error:.3e} over "
+            print(f"\n{kind}: {status}, {rep.measure} = {rep.error:.3e} over "
                   f"{rep.points} points (tolerance {rep.tolerance:g}); {rep.method}")
             if not rep.passed:
                 return 1

@@ -110,6 +110,11 @@ class CheckReport:
     def passed(self) -> bool:
         return self.points > 0 and self.error <= self.tolerance
 
+    @property
+    def measure(self) -> str:
+        """What ``error`` is, in words: "largest difference", "largest relative difference", ..."""
+        return CHECK_KINDS[self.kind]
+
     def summary(self) -> str:
         """One line: method, error (with its kind), tolerance, points, verdict."""
         unit = {"absolute": "", "relative": " (relative)", "sigma": " sigma",
