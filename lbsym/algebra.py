@@ -859,22 +859,28 @@ class PolarAlgebra:
                 mono = tuple(a - b for a, b in zip(mono, common))
         fac = {i: e for i, e in fac.items() if e}
         if fac:
-            ninfo = None
-            for i in list(fac):
-                while fac[i]:
-                    if ninfo is None:
-                        ninfo = self._info(n)
-                    if not self._may_divide(self._fac_info[i], ninfo):
-                        break
-                    q = self._exquo(n, self._factors[i])
-                    if q is None:
-                        break
-                    n = q
-                    ninfo = None
-                    fac[i] -= 1
-                if not fac[i]:
-                    del fac[i]
+            n = self._divide_out(n, fac, self._info, self._may_divide)
         return Frac(n, mono, fac, self)
+
+    def _divide_out(self, n, fac: dict, info, may_divide, ninfo=None):
+        """Divide ``n`` by each registered factor of ``fac`` as often as it divides
+        (``fac`` is updated in place); ``may_divide(factor info, info(n))`` is a cheap
+        degree test before each trial division, ``ninfo`` an already computed info(n)."""
+        for i in list(fac):
+            while fac[i]:
+                if ninfo is None:
+                    ninfo = info(n)
+                if not may_divide(self._fac_info[i], ninfo):
+                    break
+                q = self._exquo(n, self._factors[i])
+                if q is None:
+                    break
+                n = q
+                ninfo = None
+                fac[i] -= 1
+            if not fac[i]:
+                del fac[i]
+        return n
 
     @staticmethod
     def _may_divide(f: tuple, n: tuple) -> bool:
@@ -1421,20 +1427,7 @@ class FlintFreeAlgebra(PolarAlgebra):
                 mono = tuple(a - b for a, b in zip(mono, common))
                 info = None
         fac = {i: e for i, e in fac.items() if e}
-        for i in list(fac):
-            while fac[i]:
-                if info is None:
-                    info = self._lohi(n)
-                if not self._may_divide_lohi(self._fac_info[i], info):
-                    break
-                q = self._exquo(n, self._factors[i])
-                if q is None:
-                    break
-                n = q
-                info = None
-                fac[i] -= 1
-            if not fac[i]:
-                del fac[i]
+        n = self._divide_out(n, fac, self._lohi, self._may_divide_lohi, info)
         return Frac(n, mono, fac, self)
 
     def _register(self, p) -> tuple[tuple, dict, object]:

@@ -129,23 +129,18 @@ def transmission_eigenvalues_batch(S: np.ndarray, N1: int, beta: int = 2) -> np.
                              f"{n1} ports, got shape {S.shape}")
     t = S[:, n1:, :n1]
     ev = np.clip(np.linalg.eigvalsh(np.swapaxes(t.conj(), -1, -2) @ t), 0.0, 1.0)
-    return ev[:, ::2] if k == 2 else ev
+    return ev[:, ::2] if k == 2 else ev  # Kramers pairs: (x, x, y, y, ...) -> (x, y, ...)
 
 
 def transmission_eigenvalues(S: np.ndarray, N1: int, beta: int = 2) -> np.ndarray:
     """Eigenvalues of t t^dagger, ``t = S[lead 2, lead 1]``, ascending, clipped to [0, 1];
     at beta = 4 one per Kramers pair."""
-    beta = _check_beta(beta)
-    k = 2 if beta == 4 else 1
-    n1 = k * _check_channels("N1", N1)
+    n1 = (2 if _check_beta(beta) == 4 else 1) * _check_channels("N1", N1)
     S = np.asarray(S)
     if S.ndim != 2 or S.shape[0] != S.shape[1] or S.shape[0] <= n1:
         raise ParameterError(f"transmission_eigenvalues: expected a square S with more than {n1} ports, "
                              f"got shape {S.shape}")
-    t = S[n1:, :n1]
-    ev = np.linalg.eigvalsh(t.conj().T @ t)  # n1 eigenvalues; at most min(N1, N2) nonzero
-    ev = np.clip(ev, 0.0, 1.0)
-    return ev[::2] if k == 2 else ev  # Kramers pairs: (x, x, y, y, ...) -> (x, y, ...)
+    return transmission_eigenvalues_batch(S[None], N1, beta)[0]
 
 
 def cavity_sample(rng: np.random.Generator, N1: int, N2: int, beta: int) -> tuple[float, float]:

@@ -380,6 +380,15 @@ def reversed_schur(schur):
 _trsen = la.get_lapack_funcs("trsen", dtype=np.complex128)
 
 
+
+def _inverse_and_condition(phi: np.ndarray) -> tuple:
+    """phi^-1 and the 1-norm condition number of phi (inf, inverse None, if singular)."""
+    try:
+        inv = np.linalg.inv(phi)
+    except np.linalg.LinAlgError:
+        return None, np.inf
+    return inv, float(np.linalg.norm(phi, 1) * np.linalg.norm(inv, 1))
+
 def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: int = 1,
                          edge_tol: float = EDGE_TOL, bloch=None, schur=None,
                          _schur: bool = True) -> tuple[LeadModes, tuple, Any]:
@@ -477,11 +486,7 @@ def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: 
         Z11, Z21 = basis
         phi_ret = np.hstack([phi_out, Z11])
         lam_ret = np.concatenate([lam_out, lam[ev]])
-        try:
-            phi_ret_inv = np.linalg.inv(phi_ret)
-            cond = np.linalg.norm(phi_ret, 1) * np.linalg.norm(phi_ret_inv, 1)
-        except np.linalg.LinAlgError:
-            cond = np.inf
+        phi_ret_inv, cond = _inverse_and_condition(phi_ret)
         if not np.isfinite(cond) or cond > 1e11:
             return lead_modes_and_bloch(h, V, energy, norbs=norbs, edge_tol=edge_tol, _schur=False)
         sigma = (V @ np.hstack([phi_out * lam_out[None, :], Z21])) @ phi_ret_inv
@@ -502,11 +507,7 @@ def lead_modes_and_bloch(h: np.ndarray, V: np.ndarray, energy: float, *, norbs: 
             f"lead mode basis is incomplete: found {phi_ret.shape[1]} outgoing/decaying modes, expected {n} "
             "(cell size); the inter-cell hopping may be too singular: choose a larger unit cell"
         )
-    try:
-        phi_ret_inv = np.linalg.inv(phi_ret)
-        cond = np.linalg.norm(phi_ret, 1) * np.linalg.norm(phi_ret_inv, 1)
-    except np.linalg.LinAlgError:
-        cond = np.inf
+    phi_ret_inv, cond = _inverse_and_condition(phi_ret)
     if not np.isfinite(cond) or cond > 1e11:
         raise LatticeError(
             f"lead mode basis is (nearly) linearly dependent (condition number {cond:.1e}); this happens for "
